@@ -1,0 +1,7 @@
+/* intake: the entry point. Everything happens in cli/. */
+#include "cli/cli.h"
+
+int main(int argc, char **argv)
+{
+	return cli_main(argc, argv);
+}
