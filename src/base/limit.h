@@ -46,6 +46,10 @@
 #define LIMIT_NAME_BYTES 63
 #define LIMIT_ALIASES 32
 #define LIMIT_OPTIONS 10000
+/* One alias, option key, word, format, template column or default in a schema (bytes), and
+   the true/false words, formats and operation words of one field or entity. */
+#define LIMIT_SCHEMA_STRING_BYTES 1024
+#define LIMIT_SCHEMA_WORDS 64
 /* E-mail addresses (invalid_email), as the WHATWG rule and RFC 5321 path limit allow. */
 #define LIMIT_EMAIL_BYTES 254
 /* intake_message in a rejection file: several errors of one row joined. */

@@ -7,7 +7,28 @@
  * schema only checks that options are well-formed for their type).
  *
  * A schema is immutable once loaded, except through schema_field_add. Every string is
- * owned by the schema and lives until schema_free.
+ * owned by the schema and lives until schema_free. docs/internals/schema.md describes the
+ * in-memory model and the decisions below in full.
+ *
+ * Decisions the other modules rely on:
+ * - Names (fields and entities) follow CONTRACT 8 and schema_name_valid: besides the six
+ *   built-ins, the names rowid, oid, updated_job and PostgreSQL's system columns (ctid,
+ *   xmin, xmax, cmin, cmax, tableoid) are refused, and so is every name starting with
+ *   "intake_" or "sqlite_" (ignoring case). The store may therefore name its own extra
+ *   columns and tables "intake_..." without ever meeting a schema name.
+ * - An identifier field is unique by definition: the parser sets unique on it, and an
+ *   explicit "unique": false on an identifier is an error. Identifiers are never boolean,
+ *   decimal, multiselect or reference fields, and never have a default.
+ * - "identifiers" left out means ["id", "key"]. "create_with" left out means every
+ *   identifier that is not built-in; when the entity has none, create_with is empty and a
+ *   row that finds no record creates one (its id and key are assigned).
+ * - A field without "type" is text. A boolean "default" is stored as the field's first
+ *   true or false word, so the importer can parse every default as if it were the cell.
+ * - "operations", when given, lists every word the operation column accepts (compared
+ *   exactly); without it the column takes the names of CONTRACT 3 (INSERT ... DROP).
+ * - Header names are matched case-sensitively, or with ASCII case folding when the entity
+ *   sets case_insensitive_headers; no two names or aliases of an entity can match the same
+ *   header, and no field name or alias matches the operation column.
  */
 #ifndef INTAKE_SCHEMA_SCHEMA_H
 #define INTAKE_SCHEMA_SCHEMA_H
@@ -65,6 +86,8 @@ enum schema_unknown_columns { SCHEMA_UNKNOWN_IGNORE, SCHEMA_UNKNOWN_REJECT_ROW,
 			      SCHEMA_UNKNOWN_REJECT_FILE };
 enum schema_duplicates { SCHEMA_DUPLICATES_LAST_WINS, SCHEMA_DUPLICATES_REJECT };
 enum schema_extra_cells { SCHEMA_EXTRA_REJECT, SCHEMA_EXTRA_CUSTOM_FIELDS };
+
+struct schema_names;
 
 struct schema_field {
 	char *name;			/* [A-Za-z][A-Za-z0-9_]*, <= 63 bytes */
@@ -127,6 +150,7 @@ struct schema_entity {
 	struct schema_op_word *operations; /* "operations" map, or NULL */
 	size_t noperations;
 	enum schema_extra_cells extra_cells;
+	struct schema_names *names;	/* private: sorted header names for schema_header_match */
 };
 
 struct schema {
@@ -147,10 +171,14 @@ char *schema_to_json(const struct schema *s);
 
 /* The preset's schema JSON (static text), or NULL for an unknown preset name. */
 const char *schema_preset_json(const char *preset);
+/* The i-th preset's name ("121", "opencell"...), or NULL past the last one. */
+const char *schema_preset_name(size_t i);
 
 /*
  * Adds one field (JSON object of CONTRACT 8) to an entity. invalid_schema when the field
- * is not valid or its name is taken (ignoring case).
+ * is not valid or its name is taken (ignoring case), with the path starting at "field";
+ * not_found when the schema has no such entity. On error the schema is unchanged. The
+ * entity's fields array may move: pointers to its fields taken before are invalid after.
  */
 int schema_field_add(struct schema *s, const char *entity, const char *field_json, size_t len,
 		     struct err *err);
@@ -170,6 +198,9 @@ enum schema_builtin schema_header_match(const struct schema_entity *e, const cha
 bool schema_name_valid(const char *name);
 
 const char *schema_type_name(enum schema_type t);
+/* "text" ... "reference" (exact) to a type; false if none. */
+bool schema_type_from_name(const char *name, enum schema_type *ret_type);
+/* "INSERT" ... "DROP"; "" for SCHEMA_OP_NONE. */
 const char *schema_op_name(enum schema_op op);
 /* "INSERT" ... "DROP" (exact, upper case) to an operation; false if none. */
 bool schema_op_from_name(const char *word, size_t len, enum schema_op *ret_op);
