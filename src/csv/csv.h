@@ -38,7 +38,13 @@ struct csv_reader_opts {
 	uint64_t max_cell;	/* bytes per field (too_large beyond); 0: LIMIT_CELL_BYTES */
 	uint64_t max_record;	/* bytes per record (too_large beyond); 0: LIMIT_RECORD_BYTES */
 	uint64_t max_columns;	/* fields per record (too_large beyond); 0: LIMIT_COLUMNS */
+	size_t buffer_bytes;	/* first size of the input buffer; 0: CSV_READER_BUFFER_BYTES.
+				   It grows only to hold the dialect window or one record,
+				   never past max_record + 1 bytes for a record */
 };
+
+/* The input buffer's first size: reads of this size keep system calls few. */
+#define CSV_READER_BUFFER_BYTES (256 * 1024)
 
 /* One field of a record: its value with quotes removed and doubled quotes collapsed. */
 struct csv_field {
@@ -145,9 +151,16 @@ struct csv_writer_opts {
 	bool escape;		/* apply the spreadsheet-safety escaping (CONTRACT 4) */
 };
 
-/* Appends one field, quoted when it must be (delimiter, quote, CR or LF inside). */
+/*
+ * Appends one field, escaped first when o->escape, and quoted when it holds the delimiter,
+ * a quote, CR or LF, or starts or ends with a space (some readers trim unquoted spaces).
+ */
 void csv_write_field(struct buf *out, const struct csv_writer_opts *o, const char *p, size_t n);
-/* Appends a whole record and its terminator. */
+/*
+ * Appends a whole record and its terminator (o->eol, "\n" when NULL). A record of one
+ * empty field is written as "" so that it does not read back as a blank line; a record
+ * of no fields is a bare line end, which readers skip.
+ */
 void csv_write_record(struct buf *out, const struct csv_writer_opts *o,
 		      const struct csv_field *fields, size_t nfields);
 
