@@ -9,7 +9,7 @@ profile=${1:-build}
 build_pkgs="gcc g++ make meson ninja-build pkg-config python3
 libsqlite3-dev libjansson-dev libzip-dev libexpat1-dev libphonenumber-dev
 libsodium-dev libcurl4-openssl-dev libmicrohttpd-dev libpq-dev libxlsxwriter-dev
-libcmocka-dev zlib1g-dev"
+libcmocka-dev zlib1g-dev libre2-dev"
 
 case "$profile" in
 build|run) pkgs="$build_pkgs" ;;
