@@ -1,0 +1,1 @@
+SELECT state FROM intake_job_checkpoint WHERE job = ?1;

@@ -1,0 +1,1 @@
+UPDATE jobs SET options = ?2 WHERE id = ?1;

@@ -1,0 +1,1 @@
+SELECT id FROM jobs WHERE status IN ('queued', 'running') ORDER BY id;

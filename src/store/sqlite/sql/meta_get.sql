@@ -1,0 +1,1 @@
+SELECT value FROM intake_meta WHERE key = ?1;

@@ -1,0 +1,1 @@
+SELECT id, name, preset, created_at FROM programs WHERE name = ?1;

@@ -1,0 +1,1 @@
+INSERT INTO programs (name, preset, created_at) VALUES (?1, ?2, ?3);

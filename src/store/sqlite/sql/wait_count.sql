@@ -1,0 +1,1 @@
+SELECT count(*) FROM intake_job_waiting WHERE job = ?1;

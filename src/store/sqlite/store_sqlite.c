@@ -1,0 +1,2356 @@
+/*
+ * The SQLite back end: a system database (data_dir/system.db) and one database per
+ * program (data_dir/programs/<id>/program.db), in WAL mode, with prepared statements,
+ * double-quoted strings off and secure delete on. Static SQL comes from the files in
+ * sql/; the per-entity statements are built here through store_quote_ident.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/clock.h"
+#include "base/fs.h"
+#include "base/limit.h"
+#include "base/xalloc.h"
+#include "schema/schema.h"
+#include "store/sqlite/sql_files.h"
+#include "store/store_int.h"
+#include "base/banned.h"
+
+#define BUSY_TIMEOUT_MS 30000
+#define CACHE_KIB_IDLE 8192	/* page cache outside imports */
+#define CACHE_KIB_JOB 32768	/* page cache while a job writes (DESIGN: a big cache) */
+#define CURSOR_CHUNK 1000	/* rows per read transaction of an export */
+#define SQL_MAX (4 * MIB)	/* one generated statement (1,500 quoted columns fit) */
+
+struct sq_store {
+	struct store head;	/* first: the common head */
+	sqlite3 *db;		/* the system database; owned */
+};
+
+/* Statements of one entity, prepared on first use. */
+struct sq_entity {
+	const struct schema_entity *e;	/* in the program's schema */
+	size_t index;			/* in the schema's entities */
+	char *table;			/* quoted table name; owned */
+	char *select;			/* "SELECT <record columns> FROM <table> "; owned */
+	sqlite3_stmt **find;		/* by id, by key, then by field (nfields + 2) */
+	sqlite3_stmt **owner;		/* per field */
+	sqlite3_stmt *insert, *update, *drop;
+	sqlite3_stmt *by_created_job;
+	sqlite3_stmt **refs;		/* per entry of refs_from: does a child point here? */
+	size_t *refs_from;		/* pairs (entity, field) that reference this entity */
+	size_t nrefs;
+};
+
+enum {
+	ST_EVENT_INSERT,
+	ST_EVENT_PURGE,
+	ST_EVENT_DROP_RECORD,
+	ST_CHECKPOINT_GET,
+	ST_CHECKPOINT_PUT,
+	ST_WAIT_ADD,
+	ST_WAIT_HOLDS,
+	ST_WAIT_NEXT,
+	ST_WAIT_FIRST_OF,
+	ST_WAIT_DELETE,
+	ST_WAIT_COUNT,
+	ST_SEEN_ADD,
+	ST__COUNT
+};
+
+static const char *const program_sql[ST__COUNT] = {
+	[ST_EVENT_INSERT] = sql_event_insert,
+	[ST_EVENT_PURGE] = sql_event_purge,
+	[ST_EVENT_DROP_RECORD] = sql_event_drop_record,
+	[ST_CHECKPOINT_GET] = sql_checkpoint_get,
+	[ST_CHECKPOINT_PUT] = sql_checkpoint_put,
+	[ST_WAIT_ADD] = sql_wait_add,
+	[ST_WAIT_HOLDS] = sql_wait_holds,
+	[ST_WAIT_NEXT] = sql_wait_next,
+	[ST_WAIT_FIRST_OF] = sql_wait_first_of,
+	[ST_WAIT_DELETE] = sql_wait_delete,
+	[ST_WAIT_COUNT] = sql_wait_count,
+	[ST_SEEN_ADD] = sql_seen_add,
+};
+
+struct sq_program {
+	struct store_program head;	/* first: the common head */
+	sqlite3 *db;			/* the program's database; owned */
+	struct sq_entity *ents;		/* one per schema entity; owned */
+	size_t nents;
+	sqlite3_stmt *st[ST__COUNT];	/* static statements, prepared on first use */
+	bool dry;			/* inside store_dry_begin */
+	bool in_batch;			/* between batch begin and commit/rollback */
+	bool big_cache;			/* the job-sized page cache is set */
+	uint64_t rng[2];		/* key generator state */
+	char now_iso[CLOCK_ISO_BYTES];	/* head.job.now as text */
+	int64_t now_for;		/* the time now_iso was made from */
+};
+
+struct sq_cursor {
+	struct store_cursor head;	/* first: the common head */
+	struct sq_program *p;		/* not owned */
+	struct sq_entity *ent;		/* not owned */
+	sqlite3_stmt *stmt;		/* owned */
+	int id_param;			/* the parameter that takes the last id seen */
+	int64_t last_id;
+	int chunk_left;			/* rows left in the current chunk */
+	bool done;
+};
+
+static struct sq_store *sq_store(struct store *st)
+{
+	if (st->be != &store_backend_sqlite)
+		STORE_BUG("not a SQLite store");
+	return (struct sq_store *)st;
+}
+
+static struct sq_program *sq_program(struct store_program *p)
+{
+	if (p->be != &store_backend_sqlite)
+		STORE_BUG("not a SQLite program");
+	return (struct sq_program *)p;
+}
+
+/* ---- errors and small helpers ---- */
+
+static int db_err(struct err *err, sqlite3 *db, const char *what)
+{
+	int rc = db ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
+	enum err_code code = ERR_STORE_ERROR;
+
+	if ((rc & 0xff) == SQLITE_FULL)
+		code = ERR_DISK_FULL;
+	err_set(err, code, "%s: %s", what, db ? sqlite3_errmsg(db) : "no database");
+	if (err)
+		err->sys_errno = rc;
+	return -1;
+}
+
+static const char *now_iso(struct sq_program *p)
+{
+	int64_t now = p->head.job.now ? p->head.job.now : clock_now();
+
+	if (now != p->now_for || !p->now_iso[0]) {
+		clock_iso(now, p->now_iso);
+		p->now_for = now;
+	}
+	return p->now_iso;
+}
+
+static int exec(sqlite3 *db, const char *sql, struct err *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(err, ERR_STORE_ERROR, "%s", msg ? msg : sqlite3_errmsg(db));
+		if (err)
+			err->sys_errno = sqlite3_extended_errcode(db);
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **ret, struct err *err)
+{
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, ret, NULL) != SQLITE_OK)
+		return db_err(err, db, "cannot prepare a statement");
+	return 0;
+}
+
+static sqlite3_stmt *pst(struct sq_program *p, int which, struct err *err)
+{
+	if (!p->st[which] && prepare(p->db, program_sql[which], &p->st[which], err) < 0)
+		return NULL;
+	sqlite3_reset(p->st[which]);
+	sqlite3_clear_bindings(p->st[which]);
+	return p->st[which];
+}
+
+/* Steps a statement that returns no rows (or whose rows do not matter) and resets it. */
+static int step_done(sqlite3 *db, sqlite3_stmt *s, const char *what, struct err *err)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_err(err, db, what);
+	return 0;
+}
+
+static void bind_val(sqlite3_stmt *s, int i, const struct store_val *v)
+{
+	switch (v->kind) {
+	case STORE_NULL:
+		sqlite3_bind_null(s, i);
+		break;
+	case STORE_INT:
+		sqlite3_bind_int64(s, i, v->i);
+		break;
+	case STORE_REAL:
+		sqlite3_bind_double(s, i, v->r);
+		break;
+	case STORE_TEXT:
+		sqlite3_bind_text(s, i, v->s, (int)v->n, SQLITE_STATIC);
+		break;
+	}
+}
+
+static void column_val(sqlite3_stmt *s, int i, struct arena *a, struct store_val *v)
+{
+	memset(v, 0, sizeof(*v));
+	switch (sqlite3_column_type(s, i)) {
+	case SQLITE_NULL:
+		v->kind = STORE_NULL;
+		break;
+	case SQLITE_INTEGER:
+		v->kind = STORE_INT;
+		v->i = sqlite3_column_int64(s, i);
+		break;
+	case SQLITE_FLOAT:
+		v->kind = STORE_REAL;
+		v->r = sqlite3_column_double(s, i);
+		break;
+	default:
+		v->kind = STORE_TEXT;
+		v->s = arena_memdup0(a, sqlite3_column_text(s, i), (size_t)sqlite3_column_bytes(s, i));
+		v->n = (size_t)sqlite3_column_bytes(s, i);
+		break;
+	}
+}
+
+static void column_str(sqlite3_stmt *s, int i, char *out, size_t cap)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	snprintf(out, cap, "%s", t ? (const char *)t : "");
+}
+
+static char *column_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+/* Opens (creating if asked) a database file with intake's settings. */
+static int db_open(const char *path, bool create, bool durable, sqlite3 **ret, struct err *err)
+{
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	sqlite3 *db = NULL;
+	struct buf sql;
+
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+		if (!create && !fs_exists(path))
+			err_set(err, ERR_NOT_FOUND, "'%s' does not exist", path);
+		else
+			db_err(err, db, "cannot open the database");
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+	/* A double-quoted name that matches no column must be an error, never a string. */
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, 0, (int *)NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+	buf_init(&sql, 1024);
+	buf_addf(&sql,
+		 "PRAGMA journal_mode = WAL;"
+		 "PRAGMA synchronous = %s;"
+		 "PRAGMA secure_delete = ON;"
+		 "PRAGMA foreign_keys = OFF;"
+		 "PRAGMA cache_size = -%d;",
+		 durable ? "FULL" : "NORMAL", CACHE_KIB_IDLE);
+	if (exec(db, sql.ptr, err) < 0) {
+		buf_release(&sql);
+		sqlite3_close(db);
+		return -1;
+	}
+	buf_release(&sql);
+	*ret = db;
+	return 0;
+}
+
+/* Brings a database to the newest of its migrations (PRAGMA user_version counts them). */
+static int migrate(sqlite3 *db, const char *const *steps, int nsteps, struct err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int version = 0;
+	char sql[64];
+
+	if (prepare(db, "PRAGMA user_version", &s, err) < 0)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (version > nsteps)
+		return err_set(err, ERR_STORE_ERROR,
+			       "the database is from a newer intake (version %d, this one knows %d)",
+			       version, nsteps);
+	for (int v = version; v < nsteps; v++) {
+		if (exec(db, "BEGIN IMMEDIATE", err) < 0)
+			return -1;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if (exec(db, steps[v], err) < 0 || exec(db, sql, err) < 0) {
+			exec(db, "ROLLBACK", NULL);
+			return -1;
+		}
+		if (exec(db, "COMMIT", err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static const char *const system_migrations[] = MIGRATIONS_SYSTEM;
+static const char *const program_migrations[] = MIGRATIONS_PROGRAM;
+#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static void system_path(const char *data_dir, struct buf *out)
+{
+	buf_addf(out, "%s/system.db", data_dir);
+}
+
+/* ---- data directory ---- */
+
+static int sq_init(const char *data_dir, const char *url, struct err *err)
+{
+	struct buf path, sub;
+	sqlite3 *db = NULL;
+	int rc = -1;
+
+	(void)url;
+	buf_init(&path, 8192);
+	buf_init(&sub, 8192);
+	if (fs_mkdir_p(data_dir, err) < 0)
+		goto out;
+	buf_addf(&sub, "%s/programs", data_dir);
+	if (fs_mkdir_p(sub.ptr, err) < 0)
+		goto out;
+	buf_reset(&sub);
+	buf_addf(&sub, "%s/jobs", data_dir);
+	if (fs_mkdir_p(sub.ptr, err) < 0)
+		goto out;
+	system_path(data_dir, &path);
+	if (path.failed) {
+		err_set(err, ERR_INVALID_ARGUMENT, "the data directory's path is too long");
+		goto out;
+	}
+	if (db_open(path.ptr, true, true, &db, err) < 0)
+		goto out;
+	if (migrate(db, system_migrations, NELEM(system_migrations), err) < 0)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_close(db);
+	buf_release(&path);
+	buf_release(&sub);
+	return rc;
+}
+
+static int sq_open(const char *data_dir, const char *url, struct store **ret, struct err *err)
+{
+	struct sq_store *s;
+	struct buf path;
+	sqlite3 *db = NULL;
+
+	(void)url;
+	buf_init(&path, 8192);
+	system_path(data_dir, &path);
+	if (!fs_exists(path.ptr)) {
+		err_set(err, ERR_NOT_FOUND,
+			"no intake data directory at '%s'; create it with 'intake init'", data_dir);
+		buf_release(&path);
+		return -1;
+	}
+	if (db_open(path.ptr, false, true, &db, err) < 0 ||
+	    migrate(db, system_migrations, NELEM(system_migrations), err) < 0) {
+		sqlite3_close(db);
+		buf_release(&path);
+		return -1;
+	}
+	buf_release(&path);
+	s = xcalloc(1, sizeof(*s));
+	store__head_init(&s->head, &store_backend_sqlite, data_dir);
+	s->db = db;
+	*ret = &s->head;
+	return 0;
+}
+
+static void sq_free(struct store *st)
+{
+	struct sq_store *s = sq_store(st);
+
+	sqlite3_close(s->db);
+	store__head_release(&s->head);
+	free(s);
+}
+
+/* ---- entity tables (DDL built through store_quote_ident) ---- */
+
+static const char *sql_type(enum schema_type t)
+{
+	switch (store__kind_of(t)) {
+	case STORE_INT:
+		return "INTEGER";
+	case STORE_REAL:
+		return "REAL";
+	default:
+		return "TEXT";
+	}
+}
+
+/* An entity's table has the entity's name: the schema refuses names starting "intake_",
+   which the store keeps for its own tables, indexes and columns. */
+static void table_name(struct buf *name, const char *entity)
+{
+	buf_adds(name, entity);
+}
+
+/* Index names carry the entity name's length, so two (entity, field) pairs never meet. */
+static void index_name(struct buf *name, const char *entity, const char *what)
+{
+	buf_addf(name, "intake_ix_%zu_%s_%s", strlen(entity), entity, what);
+}
+
+static int quote_table(struct buf *out, const char *entity, struct err *err)
+{
+	struct buf name;
+	int rc;
+
+	buf_init(&name, 256);
+	table_name(&name, entity);
+	rc = store_quote_ident(out, name.ptr, err);
+	buf_release(&name);
+	return rc;
+}
+
+static bool field_is_identifier(const struct schema_entity *e, size_t f)
+{
+	for (size_t i = 0; i < e->nidentifiers; i++)
+		if (e->identifiers[i].builtin == SCHEMA_BUILTIN_NONE && e->identifiers[i].field == f)
+			return true;
+	return false;
+}
+
+/* Identifier fields are unique (docs/internals/store.md), like the schema's unique ones. */
+static bool field_unique(const struct schema_entity *e, size_t f)
+{
+	return e->fields[f].unique || field_is_identifier(e, f);
+}
+
+/* Index DDL for one field (unique, identifier or reference), or nothing. */
+static int index_sql(struct buf *sql, const struct schema_entity *e, size_t f, struct err *err)
+{
+	const struct schema_field *fd = &e->fields[f];
+	struct buf name;
+	int rc = -1;
+
+	if (!field_unique(e, f) && fd->type != SCHEMA_REFERENCE)
+		return 0;
+	buf_init(&name, 512);
+	index_name(&name, e->name, fd->name);
+	buf_addf(sql, "CREATE %sINDEX ", field_unique(e, f) ? "UNIQUE " : "");
+	if (store_quote_ident(sql, name.ptr, err) < 0)
+		goto out;
+	buf_adds(sql, " ON ");
+	if (quote_table(sql, e->name, err) < 0)
+		goto out;
+	buf_addc(sql, '(');
+	if (store_quote_ident(sql, fd->name, err) < 0)
+		goto out;
+	buf_adds(sql, ");\n");
+	rc = 0;
+out:
+	buf_release(&name);
+	return rc;
+}
+
+static const char *const builtin_columns[] = {"id", "key", "state", "created_at", "updated_at",
+					       "created_job", "intake_updated_job"};
+
+static int check_field_name(const struct schema_entity *e, const char *name, struct err *err)
+{
+	for (size_t i = 0; i < sizeof(builtin_columns) / sizeof(builtin_columns[0]); i++)
+		if (strcasecmp(name, builtin_columns[i]) == 0)
+			return err_set(err, ERR_INVALID_SCHEMA,
+				       "entity '%s': field '%s' has the name of a built-in column",
+				       e->name, name);
+	return 0;
+}
+
+static int entity_ddl(struct buf *sql, const struct schema_entity *e, struct err *err)
+{
+	struct buf name;
+	int rc = -1;
+
+	buf_init(&name, 512);
+	buf_adds(sql, "CREATE TABLE ");
+	if (quote_table(sql, e->name, err) < 0)
+		goto out;
+	buf_adds(sql, " (\n\tid INTEGER PRIMARY KEY,\n\tkey TEXT NOT NULL,\n"
+		      "\tstate TEXT NOT NULL,\n\tcreated_at TEXT NOT NULL,\n"
+		      "\tupdated_at TEXT NOT NULL,\n\tcreated_job INTEGER NOT NULL,\n"
+		      "\tintake_updated_job INTEGER NOT NULL");
+	for (size_t f = 0; f < e->nfields; f++) {
+		if (check_field_name(e, e->fields[f].name, err) < 0)
+			goto out;
+		buf_adds(sql, ",\n\t");
+		if (store_quote_ident(sql, e->fields[f].name, err) < 0)
+			goto out;
+		buf_addf(sql, " %s", sql_type(e->fields[f].type));
+	}
+	buf_adds(sql, "\n) STRICT;\n");
+	index_name(&name, e->name, "_key");
+	buf_adds(sql, "CREATE UNIQUE INDEX ");
+	if (store_quote_ident(sql, name.ptr, err) < 0)
+		goto out;
+	buf_adds(sql, " ON ");
+	quote_table(sql, e->name, err);
+	buf_adds(sql, "(key);\n");
+	buf_reset(&name);
+	index_name(&name, e->name, "_created_job");
+	buf_adds(sql, "CREATE INDEX ");
+	if (store_quote_ident(sql, name.ptr, err) < 0)
+		goto out;
+	buf_adds(sql, " ON ");
+	quote_table(sql, e->name, err);
+	buf_adds(sql, "(created_job);\n");
+	for (size_t f = 0; f < e->nfields; f++)
+		if (index_sql(sql, e, f, err) < 0)
+			goto out;
+	if (sql->failed) {
+		err_set(err, ERR_INVALID_SCHEMA, "entity '%s' is too large", e->name);
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_release(&name);
+	return rc;
+}
+
+/* ---- programs ---- */
+
+static void program_db_path(const char *data_dir, int64_t id, struct buf *out)
+{
+	buf_addf(out, "%s/programs/%" PRId64 "/program.db", data_dir, id);
+}
+
+static int meta_put(sqlite3 *db, const char *key, const char *value, struct err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (prepare(db, sql_meta_put, &s, err) < 0)
+		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	rc = step_done(db, s, "cannot save the program's settings", err);
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int meta_get(sqlite3 *db, const char *key, char **ret, struct err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (prepare(db, sql_meta_get, &s, err) < 0)
+		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*ret = column_dup(s, 0);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = err_set(err, ERR_STORE_ERROR, "the program's database has no '%s'", key);
+	} else {
+		rc = db_err(err, db, "cannot read the program's settings");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* Makes a program's database: migrations, schema, entity tables. */
+static int program_db_create(const char *path, const struct schema *schema, int64_t id,
+			     struct err *err)
+{
+	sqlite3 *db = NULL;
+	struct buf ddl;
+	char *json = NULL;
+	char idtext[32];
+	int rc = -1;
+
+	buf_init(&ddl, SQL_MAX);
+	if (db_open(path, true, false, &db, err) < 0)
+		goto out;
+	if (migrate(db, program_migrations, NELEM(program_migrations), err) < 0)
+		goto out;
+	for (size_t i = 0; i < schema->nentities; i++)
+		if (entity_ddl(&ddl, &schema->entities[i], err) < 0)
+			goto out;
+	json = schema_to_json(schema);
+	snprintf(idtext, sizeof(idtext), "%" PRId64, id);
+	if (exec(db, "BEGIN IMMEDIATE", err) < 0)
+		goto out;
+	if (exec(db, ddl.ptr, err) < 0 || meta_put(db, "schema", json, err) < 0 ||
+	    meta_put(db, "program_id", idtext, err) < 0) {
+		exec(db, "ROLLBACK", NULL);
+		goto out;
+	}
+	if (exec(db, "COMMIT", err) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(json);
+	buf_release(&ddl);
+	if (sqlite3_close(db) != SQLITE_OK && rc == 0)
+		rc = err_set(err, ERR_STORE_ERROR, "cannot close the program's database");
+	return rc;
+}
+
+static int sq_program_create(struct store *st, const char *name, const struct schema *schema,
+			     int64_t *ret_id, struct err *err)
+{
+	struct sq_store *s = sq_store(st);
+	sqlite3_stmt *ins = NULL;
+	struct buf dir, path;
+	int64_t id = 0;
+	char now[CLOCK_ISO_BYTES];
+	int rc = -1;
+
+	buf_init(&dir, 8192);
+	buf_init(&path, 8192);
+	clock_iso(clock_now(), now);
+	if (exec(s->db, "BEGIN IMMEDIATE", err) < 0)
+		goto out;
+	if (prepare(s->db, sql_program_insert, &ins, err) < 0)
+		goto rollback;
+	sqlite3_bind_text(ins, 1, name, -1, SQLITE_STATIC);
+	if (schema->preset)
+		sqlite3_bind_text(ins, 2, schema->preset, -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 3, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(ins) != SQLITE_DONE) {
+		if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE)
+			err_set(err, ERR_INVALID_ARGUMENT, "a program named '%s' exists already",
+				name);
+		else
+			db_err(err, s->db, "cannot create the program");
+		goto rollback;
+	}
+	id = sqlite3_last_insert_rowid(s->db);
+	/* A folder left by a creation that never committed has this id: start afresh. */
+	store_program_dir(st, id, &dir);
+	program_db_path(st->data_dir, id, &path);
+	if (fs_remove_tree(dir.ptr, err) < 0 || fs_mkdir_p(dir.ptr, err) < 0)
+		goto rollback;
+	if (program_db_create(path.ptr, schema, id, err) < 0) {
+		fs_remove_tree(dir.ptr, NULL);
+		goto rollback;
+	}
+	if (exec(s->db, "COMMIT", err) < 0) {
+		fs_remove_tree(dir.ptr, NULL);
+		goto rollback;
+	}
+	*ret_id = id;
+	rc = 0;
+	goto out;
+rollback:
+	exec(s->db, "ROLLBACK", NULL);
+out:
+	sqlite3_finalize(ins);
+	buf_release(&dir);
+	buf_release(&path);
+	return rc;
+}
+
+static int sq_program_list(struct store *st, struct store_program_info **ret, size_t *ret_n,
+			   struct err *err)
+{
+	struct sq_store *s = sq_store(st);
+	struct store_program_info *v = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	if (prepare(s->db, sql_program_list, &q, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		XGROW(v, cap, n + 1);
+		memset(&v[n], 0, sizeof(v[n]));
+		v[n].id = sqlite3_column_int64(q, 0);
+		v[n].name = column_dup(q, 1);
+		v[n].preset = column_dup(q, 2);
+		column_str(q, 3, v[n].created_at, sizeof(v[n].created_at));
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		db_err(err, s->db, "cannot list programs");
+		sqlite3_finalize(q);
+		store_program_infos_free(v, n);
+		return -1;
+	}
+	sqlite3_finalize(q);
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+static void entity_release(struct sq_entity *e)
+{
+	size_t nf = e->e ? e->e->nfields : 0;
+
+	if (e->find)
+		for (size_t i = 0; i < nf + 2; i++)
+			sqlite3_finalize(e->find[i]);
+	if (e->owner)
+		for (size_t i = 0; i < nf; i++)
+			sqlite3_finalize(e->owner[i]);
+	for (size_t i = 0; i < e->nrefs; i++)
+		sqlite3_finalize(e->refs[i]);
+	sqlite3_finalize(e->insert);
+	sqlite3_finalize(e->update);
+	sqlite3_finalize(e->drop);
+	sqlite3_finalize(e->by_created_job);
+	free(e->find);
+	free(e->owner);
+	free(e->refs);
+	free(e->refs_from);
+	free(e->table);
+	free(e->select);
+	memset(e, 0, sizeof(*e));
+}
+
+static void entities_release(struct sq_program *p)
+{
+	for (size_t i = 0; i < p->nents; i++)
+		entity_release(&p->ents[i]);
+	free(p->ents);
+	p->ents = NULL;
+	p->nents = 0;
+}
+
+/* Builds the per-entity state for the current schema (statements come later, lazily). */
+static int entities_build(struct sq_program *p, struct err *err)
+{
+	const struct schema *sc = p->head.schema;
+	struct buf b;
+
+	p->ents = xcalloc(sc->nentities ? sc->nentities : 1, sizeof(*p->ents));
+	p->nents = sc->nentities;
+	buf_init(&b, SQL_MAX);
+	for (size_t i = 0; i < sc->nentities; i++) {
+		struct sq_entity *en = &p->ents[i];
+		const struct schema_entity *e = &sc->entities[i];
+
+		en->e = e;
+		en->index = i;
+		en->find = xcalloc(e->nfields + 2, sizeof(*en->find));
+		en->owner = xcalloc(e->nfields ? e->nfields : 1, sizeof(*en->owner));
+		buf_reset(&b);
+		if (quote_table(&b, e->name, err) < 0)
+			goto fail;
+		en->table = xstrdup(b.ptr);
+		buf_reset(&b);
+		buf_adds(&b, "SELECT id, key, state, created_job, intake_updated_job, created_at, "
+			     "updated_at");
+		for (size_t f = 0; f < e->nfields; f++) {
+			buf_adds(&b, ", ");
+			if (store_quote_ident(&b, e->fields[f].name, err) < 0)
+				goto fail;
+		}
+		buf_addf(&b, " FROM %s ", en->table);
+		if (b.failed) {
+			err_set(err, ERR_INVALID_SCHEMA, "entity '%s' is too large", e->name);
+			goto fail;
+		}
+		en->select = xstrdup(b.ptr);
+	}
+	/* Who references whom: for DROP and revert. */
+	for (size_t i = 0; i < sc->nentities; i++) {
+		const struct schema_entity *e = &sc->entities[i];
+		for (size_t f = 0; f < e->nfields; f++) {
+			const struct schema_entity *parent;
+			struct sq_entity *pe;
+			if (e->fields[f].type != SCHEMA_REFERENCE || !e->fields[f].ref_entity)
+				continue;
+			parent = schema_entity_find(sc, e->fields[f].ref_entity);
+			if (!parent)
+				continue;
+			pe = &p->ents[parent - sc->entities];
+			pe->refs_from = xrealloc(pe->refs_from, xmul(2 * (pe->nrefs + 1), sizeof(size_t)));
+			pe->refs = xrealloc(pe->refs, xmul(pe->nrefs + 1, sizeof(*pe->refs)));
+			pe->refs_from[2 * pe->nrefs] = i;
+			pe->refs_from[2 * pe->nrefs + 1] = f;
+			pe->refs[pe->nrefs] = NULL;
+			pe->nrefs++;
+		}
+	}
+	buf_release(&b);
+	return 0;
+fail:
+	buf_release(&b);
+	entities_release(p);
+	return -1;
+}
+
+static void program_free(struct sq_program *p)
+{
+	if (!p)
+		return;
+	entities_release(p);
+	for (int i = 0; i < ST__COUNT; i++)
+		sqlite3_finalize(p->st[i]);
+	if (p->db) {
+		if (p->dry)
+			exec(p->db, "ROLLBACK", NULL);
+		sqlite3_close(p->db);
+	}
+	store__program_head_release(&p->head);
+	free(p);
+}
+
+static int sq_program_open(struct store *st, const char *name, int64_t id,
+			   struct store_program **ret, struct err *err)
+{
+	struct sq_store *s = sq_store(st);
+	struct sq_program *p = NULL;
+	sqlite3_stmt *q = NULL;
+	struct buf path;
+	char *json = NULL;
+	int rc = -1;
+
+	buf_init(&path, 8192);
+	if (prepare(s->db, name ? sql_program_by_name : sql_program_by_id, &q, err) < 0)
+		goto out;
+	if (name)
+		sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(q, 1, id);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_DONE) {
+		if (name)
+			err_set(err, ERR_UNKNOWN_PROGRAM, "no program named '%.64s'", name);
+		else
+			err_set(err, ERR_UNKNOWN_PROGRAM, "no program with id %" PRId64, id);
+		rc = -1;
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		rc = db_err(err, s->db, "cannot read the program");
+		goto out;
+	}
+	rc = -1;
+	p = xcalloc(1, sizeof(*p));
+	p->head.be = &store_backend_sqlite;
+	p->head.st = st;
+	p->head.id = sqlite3_column_int64(q, 0);
+	p->head.name = column_dup(q, 1);
+	p->head.preset = column_dup(q, 2);
+	program_db_path(st->data_dir, p->head.id, &path);
+	if (db_open(path.ptr, false, false, &p->db, err) < 0)
+		goto out;
+	if (migrate(p->db, program_migrations, NELEM(program_migrations), err) < 0)
+		goto out;
+	if (meta_get(p->db, "schema", &json, err) < 0)
+		goto out;
+	if (schema_parse(json, strlen(json), &p->head.schema, err) < 0)
+		goto out;
+	if (entities_build(p, err) < 0)
+		goto out;
+	*ret = &p->head;
+	p = NULL;
+	rc = 0;
+out:
+	sqlite3_finalize(q);
+	free(json);
+	buf_release(&path);
+	program_free(p);
+	return rc;
+}
+
+static void sq_program_close(struct store_program *hp)
+{
+	program_free(sq_program(hp));
+}
+
+static int sq_program_field_add(struct store_program *hp, const char *entity, const char *json,
+				size_t len, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	struct schema *next = NULL;
+	const struct schema_entity *e;
+	char *text = NULL, *newjson = NULL;
+	struct buf sql;
+	int rc = -1;
+
+	buf_init(&sql, SQL_MAX);
+	text = schema_to_json(p->head.schema);
+	if (schema_parse(text, strlen(text), &next, err) < 0)
+		goto out;
+	if (schema_field_add(next, entity, json, len, err) < 0)
+		goto out;
+	e = schema_entity_find(next, entity);
+	if (!e) {
+		err_set(err, ERR_INVALID_SCHEMA, "no entity named '%.64s'", entity);
+		goto out;
+	}
+	if (check_field_name(e, e->fields[e->nfields - 1].name, err) < 0)
+		goto out;
+	buf_adds(&sql, "ALTER TABLE ");
+	if (quote_table(&sql, e->name, err) < 0)
+		goto out;
+	buf_adds(&sql, " ADD COLUMN ");
+	if (store_quote_ident(&sql, e->fields[e->nfields - 1].name, err) < 0)
+		goto out;
+	buf_addf(&sql, " %s;\n", sql_type(e->fields[e->nfields - 1].type));
+	if (index_sql(&sql, e, e->nfields - 1, err) < 0)
+		goto out;
+	newjson = schema_to_json(next);
+	if (exec(p->db, "BEGIN IMMEDIATE", err) < 0)
+		goto out;
+	if (exec(p->db, sql.ptr, err) < 0 || meta_put(p->db, "schema", newjson, err) < 0) {
+		exec(p->db, "ROLLBACK", NULL);
+		goto out;
+	}
+	if (exec(p->db, "COMMIT", err) < 0)
+		goto out;
+	/* The statements were made for the old columns. */
+	entities_release(p);
+	for (int i = 0; i < ST__COUNT; i++) {
+		sqlite3_finalize(p->st[i]);
+		p->st[i] = NULL;
+	}
+	schema_free(p->head.schema);
+	p->head.schema = next;
+	next = NULL;
+	rc = entities_build(p, err);
+out:
+	schema_free(next);
+	free(text);
+	free(newjson);
+	buf_release(&sql);
+	return rc;
+}
+
+static int sq_entity_counts(struct store_program *hp, size_t entity, uint64_t *ret,
+			    struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	sqlite3_stmt *q = NULL;
+	struct buf sql;
+	int rc;
+
+	if (entity >= p->nents)
+		return err_set(err, ERR_INVALID_ARGUMENT, "no such entity");
+	memset(ret, 0, STORE_NSTATES * sizeof(*ret));
+	buf_init(&sql, 1024);
+	buf_addf(&sql, "SELECT state, count(*) FROM %s GROUP BY state", p->ents[entity].table);
+	rc = prepare(p->db, sql.ptr, &q, err);
+	buf_release(&sql);
+	if (rc < 0)
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		enum store_state s;
+		if (store_state_from_name((const char *)sqlite3_column_text(q, 0), &s))
+			ret[s] = (uint64_t)sqlite3_column_int64(q, 1);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return db_err(err, p->db, "cannot count records");
+	return 0;
+}
+
+static int sq_program_compact(struct store_program *hp, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	int rc;
+
+	if (p->in_batch || p->dry)
+		return err_set(err, ERR_INVALID_STATE, "cannot compact inside a transaction");
+	rc = sqlite3_wal_checkpoint_v2(p->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		return db_err(err, p->db, "cannot checkpoint the program's log");
+	if (p->big_cache) {
+		char sql[64];
+		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", CACHE_KIB_IDLE);
+		p->big_cache = false;
+		return exec(p->db, sql, err);
+	}
+	return 0;
+}
+
+/* ---- batches ---- */
+
+static int sq_batch_begin(struct store_program *hp, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+
+	if (p->in_batch)
+		STORE_BUG("batch inside a batch");
+	if (!p->big_cache && !p->dry) {
+		char sql[64];
+		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", CACHE_KIB_JOB);
+		if (exec(p->db, sql, err) < 0)
+			return -1;
+		p->big_cache = true;
+	}
+	if (exec(p->db, p->dry ? "SAVEPOINT batch" : "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	p->in_batch = true;
+	return 0;
+}
+
+static int sq_batch_rollback(struct store_program *hp, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	int rc;
+
+	if (!p->in_batch)
+		return 0;
+	p->in_batch = false;
+	if (p->dry)
+		rc = exec(p->db, "ROLLBACK TO batch; RELEASE batch", err);
+	else
+		rc = sqlite3_get_autocommit(p->db) ? 0 : exec(p->db, "ROLLBACK", err);
+	return rc;
+}
+
+static int sq_batch_commit(struct store_program *hp, int64_t job, const void *cp, size_t n,
+			   struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	sqlite3_stmt *s;
+
+	if (!p->in_batch)
+		STORE_BUG("commit without a batch");
+	if (p->dry) {
+		p->in_batch = false;
+		return exec(p->db, "RELEASE batch", err);
+	}
+	if (cp) {
+		if (!(s = pst(p, ST_CHECKPOINT_PUT, err)))
+			goto fail;
+		sqlite3_bind_int64(s, 1, job);
+		sqlite3_bind_blob(s, 2, cp, (int)n, SQLITE_STATIC);
+		if (step_done(p->db, s, "cannot save the checkpoint", err) < 0)
+			goto fail;
+	}
+	if (exec(p->db, "COMMIT", err) < 0) {
+		if (err && (err->sys_errno & 0xff) == SQLITE_FULL)
+			err->code = ERR_DISK_FULL;
+		goto fail;
+	}
+	p->in_batch = false;
+	return 0;
+fail:
+	sq_batch_rollback(hp, NULL);
+	return -1;
+}
+
+static int sq_checkpoint_load(struct store_program *hp, int64_t job, struct buf *out,
+			      struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	sqlite3_stmt *s = pst(p, ST_CHECKPOINT_GET, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, job);
+	rc = sqlite3_step(s);
+	buf_reset(out);
+	if (rc == SQLITE_ROW) {
+		buf_add(out, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0));
+		sqlite3_reset(s);
+		if (out->failed)
+			return err_set(err, ERR_STORE_ERROR, "the checkpoint is too large");
+		return 1;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_err(err, p->db, "cannot read the checkpoint");
+	return 0;
+}
+
+static int sq_dry_begin(struct store_program *hp, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+
+	if (p->dry || p->in_batch)
+		STORE_BUG("dry run inside a transaction");
+	if (!p->big_cache) {
+		char sql[64];
+		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", CACHE_KIB_JOB);
+		if (exec(p->db, sql, err) < 0)
+			return -1;
+		p->big_cache = true;
+	}
+	if (exec(p->db, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	p->dry = true;
+	return 0;
+}
+
+static int sq_dry_end(struct store_program *hp, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+
+	if (!p->dry)
+		return 0;
+	if (p->in_batch)
+		sq_batch_rollback(hp, NULL);
+	p->dry = false;
+	if (sqlite3_get_autocommit(p->db))
+		return 0;
+	return exec(p->db, "ROLLBACK", err);
+}
+
+/* ---- records ---- */
+
+static struct sq_entity *ent(struct sq_program *p, size_t entity)
+{
+	if (entity >= p->nents)
+		STORE_BUG("entity index out of range");
+	return &p->ents[entity];
+}
+
+static sqlite3_stmt *find_stmt(struct sq_program *p, struct sq_entity *en,
+			       const struct schema_ident *ident, struct err *err)
+{
+	size_t slot;
+	struct buf sql;
+
+	if (ident->builtin == SCHEMA_BUILTIN_ID)
+		slot = 0;
+	else if (ident->builtin == SCHEMA_BUILTIN_KEY)
+		slot = 1;
+	else if (ident->builtin == SCHEMA_BUILTIN_NONE && ident->field < en->e->nfields)
+		slot = ident->field + 2;
+	else
+		STORE_BUG("not an identifier");
+	if (!en->find[slot]) {
+		buf_init(&sql, SQL_MAX);
+		buf_adds(&sql, en->select);
+		buf_adds(&sql, "WHERE ");
+		if (slot == 0)
+			buf_adds(&sql, "id");
+		else if (slot == 1)
+			buf_adds(&sql, "key");
+		else
+			store_quote_ident(&sql, en->e->fields[slot - 2].name, NULL);
+		buf_adds(&sql, " = ?1 ORDER BY id LIMIT 1");
+		if (prepare(p->db, sql.ptr, &en->find[slot], err) < 0) {
+			buf_release(&sql);
+			return NULL;
+		}
+		buf_release(&sql);
+	}
+	sqlite3_reset(en->find[slot]);
+	return en->find[slot];
+}
+
+/* Fills a record from a row of en->select's columns. */
+static void read_record(sqlite3_stmt *s, struct sq_entity *en, struct arena *a,
+			struct store_record *r)
+{
+	const char *state = (const char *)sqlite3_column_text(s, 2);
+
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(s, 0);
+	column_str(s, 1, r->key, sizeof(r->key));
+	if (!state || !store_state_from_name(state, &r->state))
+		r->state = STORE_STATE_ACTIVE;
+	r->created_job = sqlite3_column_int64(s, 3);
+	r->updated_job = sqlite3_column_int64(s, 4);
+	column_str(s, 5, r->created_at, sizeof(r->created_at));
+	column_str(s, 6, r->updated_at, sizeof(r->updated_at));
+	r->nvals = en->e->nfields;
+	r->vals = ARENA_NEW_ARRAY(a, struct store_val, r->nvals ? r->nvals : 1);
+	for (size_t f = 0; f < r->nvals; f++)
+		column_val(s, (int)f + 7, a, &r->vals[f]);
+}
+
+static int sq_record_find(struct store_program *hp, size_t entity,
+			  const struct schema_ident *ident, const struct store_val *v,
+			  struct arena *a, struct store_record *ret, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	struct sq_entity *en = ent(p, entity);
+	sqlite3_stmt *s = find_stmt(p, en, ident, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	bind_val(s, 1, v);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		read_record(s, en, a, ret);
+		sqlite3_reset(s);
+		return 1;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_err(err, p->db, "cannot look a record up");
+	return 0;
+}
+
+static int sq_value_owner(struct store_program *hp, size_t entity, size_t field,
+			  const struct store_val *v, int64_t *ret_id, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	struct sq_entity *en = ent(p, entity);
+	int rc;
+
+	if (field >= en->e->nfields)
+		STORE_BUG("field index out of range");
+	if (!en->owner[field]) {
+		struct buf sql;
+		buf_init(&sql, 1024);
+		buf_addf(&sql, "SELECT id FROM %s WHERE ", en->table);
+		store_quote_ident(&sql, en->e->fields[field].name, NULL);
+		buf_adds(&sql, " = ?1 ORDER BY id LIMIT 1");
+		rc = prepare(p->db, sql.ptr, &en->owner[field], err);
+		buf_release(&sql);
+		if (rc < 0)
+			return -1;
+	}
+	sqlite3_reset(en->owner[field]);
+	bind_val(en->owner[field], 1, v);
+	rc = sqlite3_step(en->owner[field]);
+	if (rc == SQLITE_ROW) {
+		*ret_id = sqlite3_column_int64(en->owner[field], 0);
+		sqlite3_reset(en->owner[field]);
+		return 1;
+	}
+	sqlite3_reset(en->owner[field]);
+	if (rc != SQLITE_DONE)
+		return db_err(err, p->db, "cannot look a value up");
+	return 0;
+}
+
+/* After a unique violation: which field's value belongs to another record. */
+static int find_conflict(struct sq_program *p, size_t entity, int64_t self,
+			 const struct store_val *vals, size_t *ret_conflict, struct err *err)
+{
+	struct sq_entity *en = ent(p, entity);
+
+	for (size_t f = 0; f < en->e->nfields; f++) {
+		int64_t owner;
+		int rc;
+		if (!field_unique(en->e, f) || vals[f].kind == STORE_NULL)
+			continue;
+		rc = sq_value_owner(&p->head, entity, f, &vals[f], &owner, err);
+		if (rc < 0)
+			return -1;
+		if (rc == 1 && owner != self) {
+			*ret_conflict = f;
+			return 1;
+		}
+	}
+	return err_set(err, ERR_INTERNAL_ERROR, "a unique value clashed and no field owns it");
+}
+
+static int sq_record_insert(struct store_program *hp, size_t entity, const struct store_val *vals,
+			    int64_t *ret_id, char *ret_key, size_t *ret_conflict, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	struct sq_entity *en = ent(p, entity);
+	const char *now = now_iso(p);
+	char key[STORE_KEY_BYTES];
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!en->insert) {
+		struct buf sql;
+		buf_init(&sql, SQL_MAX);
+		buf_addf(&sql, "INSERT INTO %s (key, state, created_at, updated_at, created_job, "
+			       "intake_updated_job", en->table);
+		for (size_t f = 0; f < en->e->nfields; f++) {
+			buf_adds(&sql, ", ");
+			store_quote_ident(&sql, en->e->fields[f].name, NULL);
+		}
+		buf_adds(&sql, ") VALUES (?1, 'active', ?2, ?2, ?3, ?3");
+		for (size_t f = 0; f < en->e->nfields; f++)
+			buf_addf(&sql, ", ?%zu", f + 4);
+		buf_adds(&sql, ")");
+		rc = prepare(p->db, sql.ptr, &en->insert, err);
+		buf_release(&sql);
+		if (rc < 0)
+			return -1;
+	}
+	s = en->insert;
+	store__new_key(p->rng, key);
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, p->head.job.job);
+	for (size_t f = 0; f < en->e->nfields; f++)
+		bind_val(s, (int)f + 4, &vals[f]);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE) {
+		*ret_id = sqlite3_last_insert_rowid(p->db);
+		if (ret_key)
+			memcpy(ret_key, key, STORE_KEY_BYTES);
+		return 0;
+	}
+	if (sqlite3_extended_errcode(p->db) == SQLITE_CONSTRAINT_UNIQUE)
+		return find_conflict(p, entity, 0, vals, ret_conflict, err);
+	return db_err(err, p->db, "cannot insert a record");
+}
+
+static int write_event(struct sq_program *p, size_t entity, int64_t record, const char *field,
+		       const struct store_val *old, const struct store_val *new, int64_t prev_job,
+		       const char *reason, struct err *err)
+{
+	sqlite3_stmt *s = pst(p, ST_EVENT_INSERT, err);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, p->head.job.job);
+	sqlite3_bind_text(s, 2, p->ents[entity].e->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, record);
+	if (field)
+		sqlite3_bind_text(s, 4, field, -1, SQLITE_STATIC);
+	if (old)
+		bind_val(s, 5, old);
+	if (new)
+		bind_val(s, 6, new);
+	sqlite3_bind_int64(s, 7, prev_job);
+	sqlite3_bind_text(s, 8, p->head.job.user ? p->head.job.user : "cli", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, now_iso(p), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, reason, -1, SQLITE_STATIC);
+	return step_done(p->db, s, "cannot write an event", err);
+}
+
+static sqlite3_stmt *update_stmt(struct sq_program *p, struct sq_entity *en, struct err *err)
+{
+	if (!en->update) {
+		struct buf sql;
+		int rc;
+		buf_init(&sql, SQL_MAX);
+		buf_addf(&sql, "UPDATE %s SET state = ?1, updated_at = ?2, intake_updated_job = ?3",
+			 en->table);
+		for (size_t f = 0; f < en->e->nfields; f++) {
+			buf_adds(&sql, ", ");
+			store_quote_ident(&sql, en->e->fields[f].name, NULL);
+			buf_addf(&sql, " = ?%zu", f + 5);
+		}
+		buf_adds(&sql, " WHERE id = ?4");
+		rc = prepare(p->db, sql.ptr, &en->update, err);
+		buf_release(&sql);
+		if (rc < 0)
+			return NULL;
+	}
+	sqlite3_reset(en->update);
+	return en->update;
+}
+
+/* Writes a record's new values and state; job_of_change goes into intake_updated_job. */
+static int write_update(struct sq_program *p, size_t entity, int64_t id,
+			const struct store_val *vals, enum store_state state, int64_t job_of_change,
+			size_t *ret_conflict, struct err *err)
+{
+	struct sq_entity *en = ent(p, entity);
+	sqlite3_stmt *s = update_stmt(p, en, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, store_state_name(state), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, now_iso(p), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, job_of_change);
+	sqlite3_bind_int64(s, 4, id);
+	for (size_t f = 0; f < en->e->nfields; f++)
+		bind_val(s, (int)f + 5, &vals[f]);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (sqlite3_extended_errcode(p->db) == SQLITE_CONSTRAINT_UNIQUE)
+		return find_conflict(p, entity, id, vals, ret_conflict, err);
+	return db_err(err, p->db, "cannot update a record");
+}
+
+static int sq_record_update(struct store_program *hp, size_t entity,
+			    const struct store_record *old, const struct store_val *vals,
+			    enum store_state state, const char *reason, const bool *redact,
+			    size_t *ret_conflict, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	struct sq_entity *en = ent(p, entity);
+	int rc = write_update(p, entity, old->id, vals, state, p->head.job.job, ret_conflict, err);
+
+	if (rc != 0 || !p->head.job.events)
+		return rc;
+	if (state != old->state) {
+		struct store_val o = {.kind = STORE_TEXT, .s = store_state_name(old->state)};
+		struct store_val n = {.kind = STORE_TEXT, .s = store_state_name(state)};
+		o.n = strlen(o.s);
+		n.n = strlen(n.s);
+		if (write_event(p, entity, old->id, "state", &o, &n, old->updated_job, reason,
+				err) < 0)
+			return -1;
+	}
+	for (size_t f = 0; f < en->e->nfields; f++) {
+		bool hide = redact && redact[f];
+		if (store_val_equal(&old->vals[f], &vals[f]))
+			continue;
+		if (write_event(p, entity, old->id, en->e->fields[f].name,
+				hide ? NULL : &old->vals[f], hide ? NULL : &vals[f],
+				old->updated_job, reason, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Removes a record and its events; one event (reason) says that it went. */
+static int drop_record(struct sq_program *p, size_t entity, const struct store_record *old,
+		       const char *reason, struct err *err)
+{
+	struct sq_entity *en = ent(p, entity);
+	sqlite3_stmt *s;
+
+	if (!en->drop) {
+		struct buf sql;
+		int rc;
+		buf_init(&sql, 1024);
+		buf_addf(&sql, "DELETE FROM %s WHERE id = ?1", en->table);
+		rc = prepare(p->db, sql.ptr, &en->drop, err);
+		buf_release(&sql);
+		if (rc < 0)
+			return -1;
+	}
+	sqlite3_reset(en->drop);
+	sqlite3_bind_int64(en->drop, 1, old->id);
+	if (step_done(p->db, en->drop, "cannot drop a record", err) < 0)
+		return -1;
+	if (!(s = pst(p, ST_EVENT_DROP_RECORD, err)))
+		return -1;
+	sqlite3_bind_text(s, 1, en->e->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, old->id);
+	if (step_done(p->db, s, "cannot drop a record's events", err) < 0)
+		return -1;
+	if (!p->head.job.events)
+		return 0;
+	return write_event(p, entity, old->id, NULL, NULL, NULL, old->updated_job, reason, err);
+}
+
+static int sq_record_drop(struct store_program *hp, size_t entity, const struct store_record *old,
+			  struct err *err)
+{
+	return drop_record(sq_program(hp), entity, old, "drop", err);
+}
+
+static int sq_record_purge(struct store_program *hp, size_t entity, int64_t id,
+			   const bool *fields, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	struct sq_entity *en = ent(p, entity);
+
+	for (size_t f = 0; f < en->e->nfields; f++) {
+		sqlite3_stmt *s;
+		if (!fields[f])
+			continue;
+		if (!(s = pst(p, ST_EVENT_PURGE, err)))
+			return -1;
+		sqlite3_bind_text(s, 1, en->e->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, id);
+		sqlite3_bind_text(s, 3, en->e->fields[f].name, -1, SQLITE_STATIC);
+		if (step_done(p->db, s, "cannot purge events", err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int sq_record_referenced(struct store_program *hp, size_t entity, int64_t id,
+				struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	struct sq_entity *en = ent(p, entity);
+
+	for (size_t i = 0; i < en->nrefs; i++) {
+		struct sq_entity *child = &p->ents[en->refs_from[2 * i]];
+		size_t field = en->refs_from[2 * i + 1];
+		int rc;
+		if (!en->refs[i]) {
+			struct buf sql;
+			buf_init(&sql, 1024);
+			buf_addf(&sql, "SELECT 1 FROM %s WHERE ", child->table);
+			store_quote_ident(&sql, child->e->fields[field].name, NULL);
+			buf_adds(&sql, " = ?1 AND id <> ?2 LIMIT 1");
+			rc = prepare(p->db, sql.ptr, &en->refs[i], err);
+			buf_release(&sql);
+			if (rc < 0)
+				return -1;
+		}
+		sqlite3_reset(en->refs[i]);
+		sqlite3_bind_int64(en->refs[i], 1, id);
+		/* A record that references itself does not keep itself alive. */
+		sqlite3_bind_int64(en->refs[i], 2, child == en ? id : 0);
+		rc = sqlite3_step(en->refs[i]);
+		sqlite3_reset(en->refs[i]);
+		if (rc == SQLITE_ROW)
+			return 1;
+		if (rc != SQLITE_DONE)
+			return db_err(err, p->db, "cannot look for references");
+	}
+	return 0;
+}
+
+/* ---- waiting rows, seen identifiers ---- */
+
+static int sq_wait_add(struct store_program *hp, int64_t job, struct store_wait *w,
+		       struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	sqlite3_stmt *s = pst(p, ST_WAIT_ADD, err);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, job);
+	sqlite3_bind_int64(s, 2, (int64_t)w->entity);
+	sqlite3_bind_blob(s, 3, w->rec_key, (int)w->rec_key_len, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, (int64_t)w->parent_entity);
+	sqlite3_bind_blob(s, 5, w->parent_key, (int)w->parent_key_len, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 6, w->payload, (int)w->payload_len, SQLITE_STATIC);
+	if (step_done(p->db, s, "cannot keep a waiting row", err) < 0)
+		return -1;
+	w->seq = sqlite3_last_insert_rowid(p->db);
+	return 0;
+}
+
+static int sq_wait_holds(struct store_program *hp, int64_t job, size_t entity, const void *key,
+			 size_t len, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	sqlite3_stmt *s = pst(p, ST_WAIT_HOLDS, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, job);
+	sqlite3_bind_int64(s, 2, (int64_t)entity);
+	sqlite3_bind_blob(s, 3, key, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		return db_err(err, p->db, "cannot look for waiting rows");
+	return 0;
+}
+
+static void *blob_dup(sqlite3_stmt *s, int i, struct arena *a, size_t *ret_len)
+{
+	size_t n = (size_t)sqlite3_column_bytes(s, i);
+	const void *b = sqlite3_column_blob(s, i);
+
+	*ret_len = n;
+	return arena_memdup0(a, b ? b : "", n);
+}
+
+static int read_wait(struct sq_program *p, sqlite3_stmt *s, struct arena *a,
+		     struct store_wait *ret, struct err *err)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW) {
+		memset(ret, 0, sizeof(*ret));
+		ret->seq = sqlite3_column_int64(s, 0);
+		ret->entity = (size_t)sqlite3_column_int64(s, 1);
+		ret->rec_key = blob_dup(s, 2, a, &ret->rec_key_len);
+		ret->parent_entity = (size_t)sqlite3_column_int64(s, 3);
+		ret->parent_key = blob_dup(s, 4, a, &ret->parent_key_len);
+		ret->payload = blob_dup(s, 5, a, &ret->payload_len);
+		sqlite3_reset(s);
+		return 1;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_err(err, p->db, "cannot read waiting rows");
+	return 0;
+}
+
+static int sq_wait_next(struct store_program *hp, int64_t job, int64_t after, struct arena *a,
+			struct store_wait *ret, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	sqlite3_stmt *s = pst(p, ST_WAIT_NEXT, err);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, job);
+	sqlite3_bind_int64(s, 2, after);
+	return read_wait(p, s, a, ret, err);
+}
+
+static int sq_wait_first_of(struct store_program *hp, int64_t job, size_t entity,
+			    const void *key, size_t len, struct arena *a, struct store_wait *ret,
+			    struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	sqlite3_stmt *s = pst(p, ST_WAIT_FIRST_OF, err);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, job);
+	sqlite3_bind_int64(s, 2, (int64_t)entity);
+	sqlite3_bind_blob(s, 3, key, (int)len, SQLITE_STATIC);
+	return read_wait(p, s, a, ret, err);
+}
+
+static int sq_wait_delete(struct store_program *hp, int64_t job, int64_t seq, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	sqlite3_stmt *s = pst(p, ST_WAIT_DELETE, err);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, job);
+	sqlite3_bind_int64(s, 2, seq);
+	return step_done(p->db, s, "cannot remove a waiting row", err);
+}
+
+static int sq_wait_count(struct store_program *hp, int64_t job, uint64_t *ret_n,
+			 struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	sqlite3_stmt *s = pst(p, ST_WAIT_COUNT, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, job);
+	rc = sqlite3_step(s);
+	*ret_n = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return db_err(err, p->db, "cannot count waiting rows");
+	return 0;
+}
+
+static int sq_seen_add(struct store_program *hp, int64_t job, const void *key, size_t len,
+		       struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	sqlite3_stmt *s = pst(p, ST_SEEN_ADD, err);
+	int rc;
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, job);
+	sqlite3_bind_blob(s, 2, key, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_err(err, p->db, "cannot record an identifier");
+	return sqlite3_changes(p->db) > 0 ? 1 : 0;
+}
+
+static int sq_job_forget(struct store_program *hp, int64_t job, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	const char *sql = sql_job_forget;
+	int rc = 0;
+
+	while (rc == 0 && sql && *sql) {
+		sqlite3_stmt *s = NULL;
+		const char *tail = NULL;
+		if (sqlite3_prepare_v2(p->db, sql, -1, &s, &tail) != SQLITE_OK)
+			return db_err(err, p->db, "cannot forget the job");
+		if (!s)
+			break;
+		sqlite3_bind_int64(s, 1, job);
+		rc = step_done(p->db, s, "cannot forget the job", err);
+		sqlite3_finalize(s);
+		sql = tail;
+	}
+	return rc;
+}
+
+/* ---- export cursors ---- */
+
+/* The SQL expression for a filter's subject: a built-in column or a (resolved) field. */
+static int subject_sql(struct sq_program *p, struct sq_entity *en, const struct store_filter *f,
+		       bool resolve_refs, struct buf *sql, struct err *err)
+{
+	switch (f->builtin) {
+	case SCHEMA_BUILTIN_ID:
+		buf_adds(sql, "t.id");
+		return 0;
+	case SCHEMA_BUILTIN_KEY:
+		buf_adds(sql, "t.key");
+		return 0;
+	case SCHEMA_BUILTIN_STATE:
+		buf_adds(sql, "t.state");
+		return 0;
+	case SCHEMA_BUILTIN_CREATED_AT:
+		buf_adds(sql, "t.created_at");
+		return 0;
+	case SCHEMA_BUILTIN_UPDATED_AT:
+		buf_adds(sql, "t.updated_at");
+		return 0;
+	case SCHEMA_BUILTIN_CREATED_JOB:
+		buf_adds(sql, "t.created_job");
+		return 0;
+	case SCHEMA_BUILTIN_NONE:
+		break;
+	}
+	if (f->field >= en->e->nfields)
+		return err_set(err, ERR_INVALID_ARGUMENT, "no such field");
+	if (resolve_refs && en->e->fields[f->field].type == SCHEMA_REFERENCE) {
+		const struct schema_field *fd = &en->e->fields[f->field];
+		const struct schema_entity *pe = schema_entity_find(p->head.schema, fd->ref_entity);
+		if (!pe || !fd->ref_by)
+			return err_set(err, ERR_INVALID_SCHEMA, "reference without a parent");
+		buf_adds(sql, "(SELECT pr.");
+		store_quote_ident(sql, fd->ref_by, NULL);
+		buf_adds(sql, " FROM ");
+		quote_table(sql, pe->name, NULL);
+		buf_adds(sql, " pr WHERE pr.id = t.");
+		store_quote_ident(sql, fd->name, NULL);
+		buf_adds(sql, ")");
+		return 0;
+	}
+	buf_adds(sql, "t.");
+	return store_quote_ident(sql, en->e->fields[f->field].name, err);
+}
+
+static int sq_cursor_open(struct store_program *hp, size_t entity, const struct store_filter *fs,
+			  size_t nf, bool resolve_refs, struct store_cursor **ret,
+			  struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	struct sq_entity *en = ent(p, entity);
+	struct sq_cursor *c = NULL;
+	struct buf sql, like;
+	int param = 1, rc = -1;
+
+	buf_init(&sql, SQL_MAX);
+	buf_init(&like, LIMIT_CELL_BYTES + 8);
+	buf_adds(&sql, "SELECT t.id, t.key, t.state, t.created_job, t.intake_updated_job, "
+		       "t.created_at, t.updated_at");
+	for (size_t f = 0; f < en->e->nfields; f++) {
+		struct store_filter whole = {.builtin = SCHEMA_BUILTIN_NONE, .field = f};
+		buf_adds(&sql, ", ");
+		if (subject_sql(p, en, &whole, resolve_refs, &sql, err) < 0)
+			goto out;
+	}
+	buf_addf(&sql, " FROM %s t WHERE t.id > ?%d", en->table, param++);
+	for (size_t i = 0; i < nf; i++) {
+		const struct store_filter *f = &fs[i];
+		struct buf subj;
+		buf_init(&subj, 4096);
+		if (subject_sql(p, en, f, resolve_refs, &subj, err) < 0) {
+			buf_release(&subj);
+			goto out;
+		}
+		buf_adds(&sql, f->negate ? " AND coalesce((" : " AND (");
+		switch (f->op) {
+		case STORE_FILTER_EQ:
+			buf_addf(&sql, "%s = ?%d", subj.ptr, param++);
+			break;
+		case STORE_FILTER_IN:
+			buf_addf(&sql, "%s IN (", subj.ptr);
+			for (size_t v = 0; v < f->nvals; v++)
+				buf_addf(&sql, "%s?%d", v ? ", " : "", param++);
+			buf_adds(&sql, ")");
+			break;
+		case STORE_FILTER_ILIKE:
+			buf_addf(&sql, "%s LIKE ?%d ESCAPE '\\'", subj.ptr, param++);
+			break;
+		case STORE_FILTER_NULL:
+			buf_addf(&sql, "%s IS NULL", subj.ptr);
+			break;
+		case STORE_FILTER_GT:
+			buf_addf(&sql, "%s > ?%d", subj.ptr, param++);
+			break;
+		case STORE_FILTER_GTE:
+			buf_addf(&sql, "%s >= ?%d", subj.ptr, param++);
+			break;
+		case STORE_FILTER_LT:
+			buf_addf(&sql, "%s < ?%d", subj.ptr, param++);
+			break;
+		case STORE_FILTER_LTE:
+			buf_addf(&sql, "%s <= ?%d", subj.ptr, param++);
+			break;
+		case STORE_FILTER_BTW:
+			buf_addf(&sql, "%s BETWEEN ?%d AND ?%d", subj.ptr, param, param + 1);
+			param += 2;
+			break;
+		}
+		buf_adds(&sql, f->negate ? "), 0) = 0" : ")");
+		buf_release(&subj);
+	}
+	buf_addf(&sql, " ORDER BY t.id LIMIT %d", CURSOR_CHUNK);
+	if (sql.failed) {
+		err_set(err, ERR_INVALID_ARGUMENT, "too many filters");
+		goto out;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->head.be = &store_backend_sqlite;
+	c->p = p;
+	c->ent = en;
+	c->id_param = 1;
+	if (sqlite3_prepare_v2(p->db, sql.ptr, -1, &c->stmt, NULL) != SQLITE_OK) {
+		db_err(err, p->db, "cannot prepare the export");
+		goto out;
+	}
+	param = 2;
+	for (size_t i = 0; i < nf; i++) {
+		const struct store_filter *f = &fs[i];
+		size_t need = f->op == STORE_FILTER_NULL ? 0 : f->op == STORE_FILTER_BTW ? 2
+			    : f->op == STORE_FILTER_IN ? f->nvals : 1;
+		if (f->nvals < need || (f->op == STORE_FILTER_IN && f->nvals == 0)) {
+			err_set(err, ERR_INVALID_ARGUMENT, "a filter lacks its value");
+			goto out;
+		}
+		if (f->op == STORE_FILTER_ILIKE) {
+			const struct store_val *v = &f->vals[0];
+			buf_reset(&like);
+			buf_addc(&like, '%');
+			for (size_t k = 0; v->kind == STORE_TEXT && k < v->n; k++) {
+				if (v->s[k] == '%' || v->s[k] == '_' || v->s[k] == '\\')
+					buf_addc(&like, '\\');
+				buf_addc(&like, v->s[k]);
+			}
+			buf_addc(&like, '%');
+			sqlite3_bind_text(c->stmt, param++, like.ptr, (int)like.len, SQLITE_TRANSIENT);
+			continue;
+		}
+		for (size_t v = 0; v < need; v++)
+			bind_val(c->stmt, param++, &f->vals[v]);
+	}
+	c->chunk_left = 0;
+	*ret = &c->head;
+	c = NULL;
+	rc = 0;
+out:
+	if (c) {
+		sqlite3_finalize(c->stmt);
+		free(c);
+	}
+	buf_release(&sql);
+	buf_release(&like);
+	return rc;
+}
+
+static int sq_cursor_next(struct store_cursor *hc, struct arena *a, struct store_record *ret,
+			  struct err *err)
+{
+	struct sq_cursor *c = (struct sq_cursor *)hc;
+	int rc;
+
+	if (hc->be != &store_backend_sqlite)
+		STORE_BUG("not a SQLite cursor");
+	for (;;) {
+		if (c->done)
+			return 0;
+		if (c->chunk_left == 0) {
+			/* A new chunk: a new short read transaction, after the last id seen. */
+			sqlite3_reset(c->stmt);
+			sqlite3_bind_int64(c->stmt, c->id_param, c->last_id);
+			c->chunk_left = CURSOR_CHUNK;
+		}
+		rc = sqlite3_step(c->stmt);
+		if (rc == SQLITE_ROW) {
+			read_record(c->stmt, c->ent, a, ret);
+			c->last_id = ret->id;
+			c->chunk_left--;
+			if (c->chunk_left == 0)
+				sqlite3_reset(c->stmt);
+			return 1;
+		}
+		if (rc != SQLITE_DONE) {
+			sqlite3_reset(c->stmt);
+			return db_err(err, c->p->db, "cannot read records");
+		}
+		/* A chunk that ended early was the last one. */
+		sqlite3_reset(c->stmt);
+		c->done = true;
+	}
+}
+
+static void sq_cursor_free(struct store_cursor *hc)
+{
+	struct sq_cursor *c = (struct sq_cursor *)hc;
+
+	sqlite3_finalize(c->stmt);
+	free(c);
+}
+
+/* ---- jobs ---- */
+
+static bool job_status_from_name(const char *name, enum store_job_status *ret)
+{
+	for (int s = STORE_JOB_QUEUED; s <= STORE_JOB_REVERTED; s++)
+		if (name && strcmp(name, store_job_status_name((enum store_job_status)s)) == 0) {
+			*ret = (enum store_job_status)s;
+			return true;
+		}
+	return false;
+}
+
+static void read_job(sqlite3_stmt *q, struct store_job *j)
+{
+	memset(j, 0, sizeof(*j));
+	j->id = sqlite3_column_int64(q, 0);
+	j->program_id = sqlite3_column_int64(q, 1);
+	j->program = column_dup(q, 2);
+	if (!job_status_from_name((const char *)sqlite3_column_text(q, 3), &j->status))
+		j->status = STORE_JOB_FAILED;
+	j->user = column_dup(q, 4);
+	j->name = column_dup(q, 5);
+	j->options = column_dup(q, 6);
+	j->report = column_dup(q, 7);
+	column_str(q, 8, j->created_at, sizeof(j->created_at));
+	column_str(q, 9, j->started_at, sizeof(j->started_at));
+	column_str(q, 10, j->finished_at, sizeof(j->finished_at));
+}
+
+static int sq_job_create(struct store *st, int64_t program_id, const char *user,
+			 const char *name, const char *options, int64_t *ret_id, struct err *err)
+{
+	struct sq_store *s = sq_store(st);
+	sqlite3_stmt *q = NULL;
+	char now[CLOCK_ISO_BYTES];
+	int rc;
+
+	clock_iso(clock_now(), now);
+	if (prepare(s->db, sql_job_insert, &q, err) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, program_id);
+	sqlite3_bind_text(q, 2, user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, options, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, now, -1, SQLITE_STATIC);
+	rc = step_done(s->db, q, "cannot create the job", err);
+	sqlite3_finalize(q);
+	if (rc == 0)
+		*ret_id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static int sq_job_get(struct store *st, int64_t id, struct store_job *ret, struct err *err)
+{
+	struct sq_store *s = sq_store(st);
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	if (prepare(s->db, sql_job_get, &q, err) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		read_job(q, ret);
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = err_set(err, ERR_NOT_FOUND, "no job %" PRId64, id);
+	} else {
+		rc = db_err(err, s->db, "cannot read the job");
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static int sq_job_list(struct store *st, int64_t program_id, struct store_job **ret,
+		       size_t *ret_n, struct err *err)
+{
+	struct sq_store *s = sq_store(st);
+	struct store_job *v = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	if (prepare(s->db, sql_job_list, &q, err) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, program_id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		XGROW(v, cap, n + 1);
+		read_job(q, &v[n++]);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		store_jobs_free(v, n);
+		return db_err(err, s->db, "cannot list jobs");
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+static int sq_job_unfinished(struct store *st, int64_t **ret_ids, size_t *ret_n,
+			     struct err *err)
+{
+	struct sq_store *s = sq_store(st);
+	int64_t *v = NULL;
+	size_t n = 0, cap = 0;
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	if (prepare(s->db, sql_job_unfinished, &q, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		XGROW(v, cap, n + 1);
+		v[n++] = sqlite3_column_int64(q, 0);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return db_err(err, s->db, "cannot list jobs");
+	}
+	*ret_ids = v;
+	*ret_n = n;
+	return 0;
+}
+
+static int sq_job_transition(struct store *st, int64_t id, unsigned from,
+			     enum store_job_status to, const char *report, struct err *err)
+{
+	struct sq_store *s = sq_store(st);
+	sqlite3_stmt *q = NULL;
+	enum store_job_status cur;
+	char now[CLOCK_ISO_BYTES];
+	int rc = -1;
+
+	clock_iso(clock_now(), now);
+	if (exec(s->db, "BEGIN IMMEDIATE", err) < 0)
+		return -1;
+	if (prepare(s->db, sql_job_status, &q, err) < 0)
+		goto out;
+	sqlite3_bind_int64(q, 1, id);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_DONE) {
+		rc = err_set(err, ERR_NOT_FOUND, "no job %" PRId64, id);
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		rc = db_err(err, s->db, "cannot read the job");
+		goto out;
+	}
+	if (!job_status_from_name((const char *)sqlite3_column_text(q, 0), &cur))
+		cur = STORE_JOB_FAILED;
+	if (!(from & STORE_JOB_BIT(cur))) {
+		rc = err_set(err, ERR_INVALID_STATE, "job %" PRId64 " is %s", id,
+			     store_job_status_name(cur));
+		goto out;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	if (prepare(s->db, sql_job_set_status, &q, err) < 0) {
+		rc = -1;
+		goto out;
+	}
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_text(q, 2, store_job_status_name(to), -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, now, -1, SQLITE_STATIC);
+	if (report)
+		sqlite3_bind_text(q, 4, report, -1, SQLITE_STATIC);
+	rc = step_done(s->db, q, "cannot change the job", err);
+out:
+	sqlite3_finalize(q);
+	if (rc == 0)
+		rc = exec(s->db, "COMMIT", err);
+	if (rc != 0)
+		exec(s->db, "ROLLBACK", NULL);
+	return rc;
+}
+
+static int sq_job_set_options(struct store *st, int64_t id, const char *options,
+			      struct err *err)
+{
+	struct sq_store *s = sq_store(st);
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	if (prepare(s->db, sql_job_set_options, &q, err) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_text(q, 2, options, -1, SQLITE_STATIC);
+	rc = step_done(s->db, q, "cannot change the job", err);
+	sqlite3_finalize(q);
+	return rc;
+}
+
+/* ---- revert ---- */
+
+static void revert_item(struct store_revert_result *r, size_t entity, int64_t id,
+			const char *key, enum store_revert_why why, int64_t by_job)
+{
+	struct store_revert_item *it;
+
+	r->kept++;
+	if (r->nitems >= STORE_REVERT_ITEMS_MAX)
+		return;
+	r->items = xrealloc(r->items, xmul(r->nitems + 1, sizeof(*r->items)));
+	it = &r->items[r->nitems++];
+	memset(it, 0, sizeof(*it));
+	it->entity = entity;
+	it->id = id;
+	snprintf(it->key, sizeof(it->key), "%s", key ? key : "");
+	it->why = why;
+	it->by_job = by_job;
+}
+
+/* Removes what the job inserted, newest first, so its own children go before parents. */
+static int revert_inserted(struct sq_program *p, int64_t job, struct store_revert_result *r,
+			   struct arena *a, struct err *err)
+{
+	for (size_t e = 0; e < p->nents; e++) {
+		struct sq_entity *en = &p->ents[e];
+		struct buf sql;
+		sqlite3_stmt *q = NULL;
+		int rc;
+
+		buf_init(&sql, SQL_MAX);
+		buf_adds(&sql, en->select);
+		buf_adds(&sql, "WHERE created_job = ?1 ORDER BY id DESC");
+		rc = prepare(p->db, sql.ptr, &q, err);
+		buf_release(&sql);
+		if (rc < 0)
+			return -1;
+		sqlite3_bind_int64(q, 1, job);
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			struct store_record rec;
+			int ref;
+			arena_reset(a);
+			read_record(q, en, a, &rec);
+			if (rec.updated_job != job) {
+				revert_item(r, e, rec.id, rec.key, STORE_REVERT_CHANGED_LATER,
+					    rec.updated_job);
+				continue;
+			}
+			ref = sq_record_referenced(&p->head, e, rec.id, err);
+			if (ref < 0)
+				break;
+			if (ref) {
+				revert_item(r, e, rec.id, rec.key, STORE_REVERT_CONFLICT, 0);
+				continue;
+			}
+			if (drop_record(p, e, &rec, "revert", err) < 0)
+				break;
+			r->removed++;
+		}
+		sqlite3_finalize(q);
+		if (rc != SQLITE_DONE) {
+			if (rc != SQLITE_ROW)
+				db_err(err, p->db, "cannot read the job's records");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static long entity_by_name(struct sq_program *p, const char *name)
+{
+	for (size_t e = 0; e < p->nents; e++)
+		if (name && strcmp(p->ents[e].e->name, name) == 0)
+			return (long)e;
+	return -1;
+}
+
+/* Restores one record the job changed, from the job's first event of each field. */
+static int revert_record(struct sq_program *p, int64_t job, size_t e, int64_t id,
+			 const char *reasons, struct store_revert_result *r, struct arena *a,
+			 struct err *err)
+{
+	struct sq_entity *en = &p->ents[e];
+	struct schema_ident by_id = {.builtin = SCHEMA_BUILTIN_ID};
+	struct store_val idv = {.kind = STORE_INT, .i = id};
+	struct store_record rec;
+	struct store_val *vals;
+	enum store_state state;
+	int64_t prev_job = -1;
+	sqlite3_stmt *q = NULL;
+	size_t conflict = 0;
+	int rc;
+
+	rc = sq_record_find(&p->head, e, &by_id, &idv, a, &rec, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		/* Gone: dropped by this job (privacy) or by a later one. */
+		revert_item(r, e, id, NULL, STORE_REVERT_DROPPED, 0);
+		return 0;
+	}
+	if (rec.created_job == job)
+		return 0; /* revert_inserted decided about it */
+	if (rec.updated_job != job) {
+		revert_item(r, e, id, rec.key, STORE_REVERT_CHANGED_LATER, rec.updated_job);
+		return 0;
+	}
+	if (strstr(reasons, "delete") || strstr(reasons, "anonymize")) {
+		revert_item(r, e, id, rec.key, STORE_REVERT_CLEARED, 0);
+		return 0;
+	}
+	vals = ARENA_NEW_ARRAY(a, struct store_val, en->e->nfields ? en->e->nfields : 1);
+	memcpy(vals, rec.vals, en->e->nfields * sizeof(*vals));
+	state = rec.state;
+	if (prepare(p->db, sql_revert_first_events, &q, err) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, job);
+	sqlite3_bind_text(q, 2, en->e->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *field = (const char *)sqlite3_column_text(q, 0);
+		long f;
+		if (prev_job < 0)
+			prev_job = sqlite3_column_int64(q, 2);
+		if (!field)
+			continue;
+		if (strcmp(field, "state") == 0) {
+			const char *old = (const char *)sqlite3_column_text(q, 1);
+			if (old)
+				store_state_from_name(old, &state);
+			continue;
+		}
+		f = schema_field_find(en->e, field);
+		if (f >= 0)
+			column_val(q, 1, a, &vals[f]);
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return db_err(err, p->db, "cannot read the job's events");
+	if (prev_job < 0)
+		prev_job = rec.created_job;
+	rc = write_update(p, e, id, vals, state, prev_job, &conflict, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		revert_item(r, e, id, rec.key, STORE_REVERT_CONFLICT, 0);
+		return 0;
+	}
+	/* The audit trail keeps what the revert did. */
+	for (size_t f = 0; f < en->e->nfields; f++)
+		if (!store_val_equal(&rec.vals[f], &vals[f]) &&
+		    write_event(p, e, id, en->e->fields[f].name, &rec.vals[f], &vals[f],
+				rec.updated_job, "revert", err) < 0)
+			return -1;
+	if (state != rec.state) {
+		struct store_val o = {.kind = STORE_TEXT, .s = store_state_name(rec.state)};
+		struct store_val n = {.kind = STORE_TEXT, .s = store_state_name(state)};
+		o.n = strlen(o.s);
+		n.n = strlen(n.s);
+		if (write_event(p, e, id, "state", &o, &n, rec.updated_job, "revert", err) < 0)
+			return -1;
+	}
+	r->restored++;
+	return 0;
+}
+
+static int revert_changed(struct sq_program *p, int64_t job, struct store_revert_result *r,
+			  struct arena *a, struct err *err)
+{
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	if (prepare(p->db, sql_revert_records, &q, err) < 0)
+		return -1;
+	sqlite3_bind_int64(q, 1, job);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		long e = entity_by_name(p, (const char *)sqlite3_column_text(q, 0));
+		int64_t id = sqlite3_column_int64(q, 1);
+		const char *reasons = (const char *)sqlite3_column_text(q, 2);
+		char why[128];
+		if (e < 0)
+			continue;
+		snprintf(why, sizeof(why), "%s", reasons ? reasons : "");
+		arena_reset(a);
+		if (strstr(why, "drop")) {
+			revert_item(r, (size_t)e, id, NULL, STORE_REVERT_DROPPED, 0);
+			continue;
+		}
+		if (revert_record(p, job, (size_t)e, id, why, r, a, err) < 0) {
+			sqlite3_finalize(q);
+			return -1;
+		}
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return db_err(err, p->db, "cannot read the job's events");
+	return 0;
+}
+
+static int sq_job_revert(struct store_program *hp, int64_t job, struct store_revert_result *r,
+			 struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	struct store_job_ctx saved = p->head.job;
+	struct arena a;
+	int rc = -1;
+
+	arena_init(&a, 64 * 1024);
+	p->head.job.job = job;
+	p->head.job.events = true;
+	if (!p->head.job.now)
+		p->head.job.now = clock_now();
+	if (exec(p->db, "BEGIN IMMEDIATE", err) < 0)
+		goto out;
+	if (revert_changed(p, job, r, &a, err) < 0 || revert_inserted(p, job, r, &a, err) < 0) {
+		exec(p->db, "ROLLBACK", NULL);
+		goto out;
+	}
+	if (exec(p->db, "COMMIT", err) < 0) {
+		exec(p->db, "ROLLBACK", NULL);
+		goto out;
+	}
+	rc = 0;
+out:
+	p->head.job = saved;
+	arena_release(&a);
+	return rc;
+}
+
+const struct store_backend store_backend_sqlite = {
+	.name = "sqlite",
+	.init = sq_init,
+	.open = sq_open,
+	.free = sq_free,
+	.program_create = sq_program_create,
+	.program_list = sq_program_list,
+	.program_open = sq_program_open,
+	.program_close = sq_program_close,
+	.program_field_add = sq_program_field_add,
+	.entity_counts = sq_entity_counts,
+	.program_compact = sq_program_compact,
+	.batch_begin = sq_batch_begin,
+	.batch_commit = sq_batch_commit,
+	.batch_rollback = sq_batch_rollback,
+	.checkpoint_load = sq_checkpoint_load,
+	.dry_begin = sq_dry_begin,
+	.dry_end = sq_dry_end,
+	.record_find = sq_record_find,
+	.value_owner = sq_value_owner,
+	.record_insert = sq_record_insert,
+	.record_update = sq_record_update,
+	.record_drop = sq_record_drop,
+	.record_purge = sq_record_purge,
+	.record_referenced = sq_record_referenced,
+	.wait_add = sq_wait_add,
+	.wait_holds = sq_wait_holds,
+	.wait_next = sq_wait_next,
+	.wait_first_of = sq_wait_first_of,
+	.wait_delete = sq_wait_delete,
+	.wait_count = sq_wait_count,
+	.seen_add = sq_seen_add,
+	.job_forget = sq_job_forget,
+	.cursor_open = sq_cursor_open,
+	.cursor_next = sq_cursor_next,
+	.cursor_free = sq_cursor_free,
+	.job_create = sq_job_create,
+	.job_get = sq_job_get,
+	.job_list = sq_job_list,
+	.job_unfinished = sq_job_unfinished,
+	.job_transition = sq_job_transition,
+	.job_set_options = sq_job_set_options,
+	.job_revert = sq_job_revert,
+};
