@@ -1,0 +1,36 @@
+/*
+ * Private to src/cli/: what the data commands (init, program, import, template, export,
+ * jobs, job) share: option parsing, opening the store and a program, JSON output.
+ */
+#ifndef INTAKE_CLI_CMD_UTIL_H
+#define INTAKE_CLI_CMD_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "cli/cli_int.h"
+#include "store/store.h"
+
+/*
+ * Matches argv[*i] against an option that takes a value ("--program NAME" or
+ * "--program=NAME"). Returns 1 and sets *ret (advancing *i past the value), 0 when it is
+ * another argument, -1 (after a usage message) when the value is missing.
+ */
+int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **ret);
+/* True when argv[i] is exactly the flag. */
+bool cli_opt_flag(char **argv, int i, const char *name);
+
+/* Opens the data directory's store; logs and returns -1 when it cannot. */
+int cli_store_open(struct cli_app *app, struct store **ret);
+/* Opens a program by name; logs and returns -1 when it cannot. */
+int cli_program_open(struct store *st, const char *name, struct store_program **ret);
+
+/* Parses a job id; logs and returns -1 when it is not one. */
+int cli_job_id(const char *s, int64_t *ret);
+
+/* Writes the buffer and a line end to standard output; -1 (logged) on a write error. */
+int cli_print(struct buf *b);
+
+#endif
