@@ -17,7 +17,9 @@
 #include "base/limit.h"
 #include "base/xalloc.h"
 #include "schema/schema.h"
+#include "store/sqlite/program_migrations.h"
 #include "store/sqlite/sql_files.h"
+#include "store/sqlite/system_migrations.h"
 #include "store/store_int.h"
 #include "base/banned.h"
 
@@ -279,8 +281,18 @@ static int db_open(const char *path, bool create, bool durable, sqlite3 **ret, s
 	return 0;
 }
 
+static const char *system_migrations(int i)
+{
+	return system_migration_files[i].text;
+}
+
+static const char *program_migrations(int i)
+{
+	return program_migration_files[i].text;
+}
+
 /* Brings a database to the newest of its migrations (PRAGMA user_version counts them). */
-static int migrate(sqlite3 *db, const char *const *steps, int nsteps, struct err *err)
+static int migrate(sqlite3 *db, const char *(*step)(int), int nsteps, struct err *err)
 {
 	sqlite3_stmt *s = NULL;
 	int version = 0;
@@ -299,7 +311,7 @@ static int migrate(sqlite3 *db, const char *const *steps, int nsteps, struct err
 		if (exec(db, "BEGIN IMMEDIATE", err) < 0)
 			return -1;
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
-		if (exec(db, steps[v], err) < 0 || exec(db, sql, err) < 0) {
+		if (exec(db, step(v), err) < 0 || exec(db, sql, err) < 0) {
 			exec(db, "ROLLBACK", NULL);
 			return -1;
 		}
@@ -308,10 +320,6 @@ static int migrate(sqlite3 *db, const char *const *steps, int nsteps, struct err
 	}
 	return 0;
 }
-
-static const char *const system_migrations[] = MIGRATIONS_SYSTEM;
-static const char *const program_migrations[] = MIGRATIONS_PROGRAM;
-#define NELEM(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static void system_path(const char *data_dir, struct buf *out)
 {
@@ -345,7 +353,7 @@ static int sq_init(const char *data_dir, const char *url, struct err *err)
 	}
 	if (db_open(path.ptr, true, true, &db, err) < 0)
 		goto out;
-	if (migrate(db, system_migrations, NELEM(system_migrations), err) < 0)
+	if (migrate(db, system_migrations, system_migration_nfiles, err) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -371,7 +379,7 @@ static int sq_open(const char *data_dir, const char *url, struct store **ret, st
 		return -1;
 	}
 	if (db_open(path.ptr, false, true, &db, err) < 0 ||
-	    migrate(db, system_migrations, NELEM(system_migrations), err) < 0) {
+	    migrate(db, system_migrations, system_migration_nfiles, err) < 0) {
 		sqlite3_close(db);
 		buf_release(&path);
 		return -1;
@@ -591,7 +599,7 @@ static int program_db_create(const char *path, const struct schema *schema, int6
 	buf_init(&ddl, SQL_MAX);
 	if (db_open(path, true, false, &db, err) < 0)
 		goto out;
-	if (migrate(db, program_migrations, NELEM(program_migrations), err) < 0)
+	if (migrate(db, program_migrations, program_migration_nfiles, err) < 0)
 		goto out;
 	for (size_t i = 0; i < schema->nentities; i++)
 		if (entity_ddl(&ddl, &schema->entities[i], err) < 0)
@@ -857,7 +865,7 @@ static int sq_program_open(struct store *st, const char *name, int64_t id,
 	program_db_path(st->data_dir, p->head.id, &path);
 	if (db_open(path.ptr, false, false, &p->db, err) < 0)
 		goto out;
-	if (migrate(p->db, program_migrations, NELEM(program_migrations), err) < 0)
+	if (migrate(p->db, program_migrations, program_migration_nfiles, err) < 0)
 		goto out;
 	if (meta_get(p->db, "schema", &json, err) < 0)
 		goto out;
