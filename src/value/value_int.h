@@ -41,7 +41,7 @@ struct value_phone_slot {
 	char nsn[18];
 };
 
-#define VALUE_PHONE_CACHE_SLOTS 4096	/* per spec: 4096 * 64 bytes = 256 KiB at most */
+#define VALUE_PHONE_CACHE_SLOTS 2048	/* per spec: 2048 * 64 bytes = 128 KiB at most */
 
 struct value_prepared {
 	struct value_fmt *fmts;		/* date, datetime: one per format */
