@@ -31,6 +31,16 @@
 #define LIMIT_ZIP_ENTRIES 1000
 #define LIMIT_ZIP_TOTAL_BYTES (4 * GIB)
 #define LIMIT_ZIP_RATIO 100
+/* The ratio is judged once an entry has produced this much: a small file that repeats
+   itself compresses far better than 100:1 and is harmless. */
+#define LIMIT_ZIP_RATIO_MIN_BYTES (1 * MIB)
+/* XLSX workbooks (too_large): rows of a sheet (Excel's own maximum); the shared-strings
+   table, held in memory while the sheet is read (its text and its number of strings);
+   the cell formats and number formats of the styles part. */
+#define LIMIT_XLSX_ROWS 1048576
+#define LIMIT_XLSX_SHARED_BYTES (32 * MIB)
+#define LIMIT_XLSX_SHARED_STRINGS (2 * 1024 * 1024)
+#define LIMIT_XLSX_STYLES 65536
 /* Entry names inside a ZIP and uploaded file names (unsafe_archive_entry beyond). */
 #define LIMIT_FILENAME_BYTES 255
 /* Sniffing and encoding detection look at this much of the start of a file (CONTRACT 9). */
