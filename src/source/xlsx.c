@@ -16,6 +16,7 @@
 
 #include "base/utf8.h"
 #include "base/xalloc.h"
+#include "csv/csv.h"
 #include "base/banned.h"
 
 /* The sheet is parsed until this much CSV waits, then suspended until it is read. */
@@ -61,6 +62,7 @@ struct xlsx {
 	struct buf out;			/* CSV waiting to be read */
 	size_t out_pos;
 	struct buf cell;		/* text of the current cell */
+	struct csv_writer_opts wopts;	/* ',', LF, spreadsheet-safety escaping */
 	bool in_sheetdata, in_row, in_c, in_v, in_is;
 	uint64_t row;			/* current row number (1-based) */
 	uint64_t lines;			/* line ends written so far */
@@ -684,35 +686,6 @@ static uint64_t line_ends(const char *p, size_t n)
 	return count;
 }
 
-/*
- * One CSV field: the spreadsheet-safety escaping of CONTRACT 4 (the importer undoes it on
- * every cell, so a cell that starts with '=' reaches it as written), then quotes when the
- * field holds ',', '"', CR or LF.
- */
-static void put_field(struct xlsx *x, const char *p, size_t n)
-{
-	bool quote = false;
-	size_t apos = 0;
-
-	while (apos < n && p[apos] == '\'')
-		apos++;
-	for (size_t i = 0; i < n && !quote; i++)
-		quote = p[i] == ',' || p[i] == '"' || p[i] == '\r' || p[i] == '\n';
-	if (quote)
-		buf_addc(&x->out, '"');
-	if (apos < n && strchr("=+-@\t\r\n", p[apos]) && (p[apos] != '\0'))
-		buf_addc(&x->out, '\'');
-	else if (apos < n && p[apos] == '\0')
-		buf_addc(&x->out, '\'');
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '"')
-			buf_addc(&x->out, '"');
-		buf_addc(&x->out, p[i]);
-	}
-	if (quote)
-		buf_addc(&x->out, '"');
-}
-
 static void write_cell(struct xlsx *x, const char *p, size_t n)
 {
 	size_t before;
@@ -732,7 +705,7 @@ static void write_cell(struct xlsx *x, const char *p, size_t n)
 	if (x->fields > 0)
 		emit(x, ",", 1);
 	before = x->out.len;
-	put_field(x, p, n);
+	csv_write_field(&x->out, &x->wopts, p, n);
 	x->row_bytes += x->out.len - before;
 	x->fields++;
 	x->lines += line_ends(p, n);
@@ -905,8 +878,7 @@ static void XMLCALL sheet_end(void *ud, const XML_Char *name)
 bool source__xlsx_detect(zip_t *za)
 {
 	return zip_name_locate(za, "[Content_Types].xml", ZIP_FL_NOCASE) >= 0 &&
-	       (zip_name_locate(za, "xl/workbook.xml", ZIP_FL_NOCASE) >= 0 ||
-		zip_name_locate(za, "_rels/.rels", ZIP_FL_NOCASE) >= 0);
+	       zip_name_locate(za, "xl/workbook.xml", ZIP_FL_NOCASE) >= 0;
 }
 
 /* "xl/workbook.xml" -> "xl/_rels/workbook.xml.rels" */
@@ -938,6 +910,11 @@ int source__xlsx_open(struct source *src, struct xlsx **ret_x, struct err *err)
 			       2 * XLSX_OUT_BATCH));
 	x->sst = xcalloc(1, sizeof(*x->sst));
 	x->sst_cap = 1;
+	/* Escaped as CONTRACT 4 says: the importer undoes it on every cell, so a cell that
+	   starts with '=' or '-' reaches it as the workbook holds it. */
+	x->wopts.delimiter = ',';
+	x->wopts.eol = "\n";
+	x->wopts.escape = true;
 
 	if (parse_part(x, "_rels/.rels", root_rels_start, no_end, NULL, false, err) < 0)
 		goto fail;

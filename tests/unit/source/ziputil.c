@@ -21,12 +21,15 @@ zip_t *zu_create(const char *path)
 
 zip_uint64_t zu_add(zip_t *za, const char *name, const void *p, size_t n, zip_int32_t method)
 {
-	void *copy = xmalloc(n ? n : 1);
+	void *copy = NULL;
 	zip_source_t *zs;
 	zip_int64_t idx;
 
-	memcpy(copy, p, n);
-	zs = zip_source_buffer(za, copy, n, 1);
+	if (n > 0) {
+		copy = xmalloc(n);	/* libzip frees it */
+		memcpy(copy, p, n);
+	}
+	zs = zip_source_buffer(za, copy, n, n > 0);
 	if (!zs)
 		fail_msg("zip_source_buffer: %s", zip_strerror(za));
 	idx = zip_file_add(za, name, zs, ZIP_FL_ENC_UTF_8);
