@@ -8,6 +8,7 @@
  *
  * The reader pulls one record at a time through a fixed input buffer and never holds
  * more than the record limit: memory is constant whatever the file size.
+ * Rules and decisions: docs/internals/csv.md.
  */
 #ifndef INTAKE_CSV_CSV_H
 #define INTAKE_CSV_CSV_H
@@ -64,7 +65,8 @@ struct csv_record {
 				   intake_line: every CRLF, LF or lone CR counts, in quotes too;
 				   header-block lines, the header row and blank lines count) */
 	uint64_t end_line;	/* physical line where the record ends */
-	uint64_t offset;	/* byte offset of its first byte from the start of the input */
+	uint64_t offset;	/* byte offset of its first byte from the start of the input
+				   (a BOM counts) */
 	const char *raw;	/* the record's bytes as they came, without its line end */
 	size_t raw_len;
 	uint64_t index;		/* 1-based count of records returned so far (header row included) */
@@ -87,7 +89,10 @@ struct csv_header_block {
 	size_t nfields;
 };
 
-/* Line-end counts over what the reader has consumed so far (for inspect). */
+/*
+ * Line-end counts over what the reader has consumed so far (for inspect): line ends
+ * outside quoted fields only (record ends, blank lines, header-block lines).
+ */
 struct csv_stats {
 	uint64_t lf;		/* lone LF */
 	uint64_t crlf;		/* CR LF */

@@ -72,6 +72,8 @@ static uint64_t read_all(struct pattern_input *in, struct err *err, size_t *ret_
 		err_clear(err);
 	*ret_cap = csv__reader_capacity(r);
 	csv_reader_free(r);
+	print_message("# read %llu bytes, %llu records\n", (unsigned long long)in->pulled,
+		      (unsigned long long)n);
 	return n;
 }
 
@@ -160,6 +162,7 @@ static void long_file_constant_memory(void **state)
 	assert_int_equal(read_all(&in, &err, &cap), rows + 1);
 	assert_int_equal(err.code, ERR_OK);
 	assert_int_equal(cap, CSV_READER_BUFFER_BYTES);
+	print_message("# peak RSS grew by %ld KiB\n", testlib_peak_rss_kib() - before);
 	if (testlib_peak_rss_kib() - before > 8 * 1024)
 		fail_msg("peak RSS grew by %ld KiB reading ordinary records",
 			 testlib_peak_rss_kib() - before);
