@@ -30,7 +30,6 @@ struct ctx {
 
 /* What the parse of one entity keeps until the whole schema is checked. */
 struct ent_tmp {
-	json_t *j;		/* the entity's JSON object (borrowed) */
 	size_t *jpos;		/* field index -> position in the JSON "fields" array; owned */
 };
 
@@ -62,12 +61,11 @@ static void pop(struct ctx *c, size_t old)
 	c->path[old] = '\0';
 }
 
-/* Longest prefix of p[0..n) that is at most max bytes and ends on a UTF-8 boundary. */
+/* Longest valid UTF-8 prefix of p[0..n) of at most max bytes (a cut never splits a
+   character, so messages stay valid UTF-8). */
 static size_t utf8_cut(const char *p, size_t n, size_t max)
 {
-	size_t v = utf8_valid_prefix(p, n < max ? n : max);
-
-	return v;
+	return utf8_valid_prefix(p, n < max ? n : max);
 }
 
 /* A short, printable excerpt of a user string for a message. */
@@ -190,7 +188,8 @@ static int get_number(struct ctx *c, json_t *obj, const char *key, double *ret)
 	if (!json_is_number(v))
 		return fail_at(c, key, "expected a number");
 	*ret = json_number_value(v);
-	if (json_is_integer(v) && fabs(*ret) > EXACT_INT)
+	if (json_is_integer(v) && (json_integer_value(v) > (json_int_t)EXACT_INT ||
+				   json_integer_value(v) < -(json_int_t)EXACT_INT))
 		return fail_at(c, key, "%s is beyond +-2^53", SHOW(key));
 	return 1;
 }
@@ -330,19 +329,20 @@ static const char *const charset_names[] = { "utf8", "ascii", "latin1", "gsm7", 
 static const char *const output_names[] = { "e164", "digits", "national", NULL };
 
 /*
- * ISO 3166-1 alpha-2 codes, plus the regions libphonenumber numbers apart (AC Ascension,
- * TA Tristan da Cunha, XK Kosovo). A phone field's default_region is one of these.
+ * The regions a phone's default_region may name: those libphonenumber 8.12 has a numbering
+ * plan for (ISO 3166-1 alpha-2, less AQ BV GS HM PN TF UM, plus AC Ascension, TA Tristan da
+ * Cunha and XK Kosovo), so the value parsers can always use it.
  */
 static const char regions[] =
-	"AC AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM "
-	"BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY "
-	"CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI "
-	"GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE "
-	"JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD "
-	"ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO "
-	"NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC "
-	"SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TA TC TD TF TG TH TJ TK TL TM "
-	"TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW";
+	"AC AD AE AF AG AI AL AM AO AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ "
+	"BR BS BT BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO "
+	"DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GT GU "
+	"GW GY HK HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW "
+	"KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT "
+	"MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PR PS PT "
+	"PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TA "
+	"TC TD TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG US UY UZ VA VC VE VG VI VN VU WF WS XK "
+	"YE YT ZA ZM ZW";
 
 static bool region_known(const char *r)
 {
@@ -379,27 +379,28 @@ static const char *name_problem(const char *name)
 	return NULL;
 }
 
-/* Date format tokens (CONTRACT 8): YYYY MM DD hh mm ss; other characters are literals. */
+/*
+ * Date format tokens (CONTRACT 8): YYYY MM DD hh mm ss, each at most once; other ASCII
+ * characters are literals, except letters, where only the ISO 8601 'T' and 'Z' are (a
+ * stray letter is a mistyped token such as "YY"). The value parsers read the format.
+ */
+#define FORMAT_MAX_BYTES 32
+
 static int check_format(struct ctx *c, const char *f, bool datetime)
 {
 	static const char *const tokens[] = { "YYYY", "MM", "DD", "hh", "mm", "ss" };
 	int seen[6] = { 0 };
 
+	if (strlen(f) > FORMAT_MAX_BYTES)
+		return fail(c, "'%s' is longer than %d characters", SHOW(f), FORMAT_MAX_BYTES);
 	for (const char *p = f; *p;) {
 		unsigned char ch = (unsigned char)*p;
 		size_t t;
 
 		if (ch >= 0x80)
 			return fail(c, "'%s' holds a character that is not ASCII", SHOW(f));
-		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'))) {
-			if (ch >= '0' && ch <= '9')
-				return fail(c, "'%s' holds a digit; use the tokens YYYY, MM, DD, "
-					       "hh, mm, ss", SHOW(f));
-			p++;
-			continue;
-		}
-		if (ch == 'T' && strncmp(p, "T", 1) == 0 && p[1] != 'T') {
-			/* The ISO 8601 date-time separator is a literal. */
+		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z')) ||
+		    ((ch == 'T' || ch == 'Z') && p[1] != ch)) {
 			p++;
 			continue;
 		}
@@ -422,8 +423,8 @@ static int check_format(struct ctx *c, const char *f, bool datetime)
 	if (!datetime && (seen[3] || seen[4] || seen[5]))
 		return fail(c, "'%s' has a time; a date format takes only YYYY, MM and DD",
 			    SHOW(f));
-	if (datetime && (!seen[3] || !seen[4]))
-		return fail(c, "'%s' needs hh and mm", SHOW(f));
+	if ((seen[4] && !seen[3]) || (seen[5] && !seen[4]))
+		return fail(c, "'%s' has mm without hh, or ss without mm", SHOW(f));
 	return 0;
 }
 
@@ -519,7 +520,7 @@ static int parse_default(struct ctx *c, json_t *jf, struct schema_field *f)
 	json_t *v = get(jf, "default");
 	size_t old;
 	char num[40];
-	int rc = -1;
+	int r, rc = -1;
 
 	if (!v)
 		return 0;
@@ -530,7 +531,9 @@ static int parse_default(struct ctx *c, json_t *jf, struct schema_field *f)
 		if (json_is_integer(v) || (json_is_real(v) && json_real_value(v) ==
 				floor(json_real_value(v)))) {
 			d = json_number_value(v);
-			if (fabs(d) > EXACT_INT) {
+			if (fabs(d) > EXACT_INT || (json_is_integer(v) &&
+			    (json_integer_value(v) > (json_int_t)EXACT_INT ||
+			     json_integer_value(v) < -(json_int_t)EXACT_INT))) {
 				fail(c, "is beyond +-2^53");
 				goto out;
 			}
@@ -576,7 +579,7 @@ static int parse_default(struct ctx *c, json_t *jf, struct schema_field *f)
 	case SCHEMA_MULTISELECT: {
 		/* A string "a|b" or an array ["a", "b"]; kept joined by the separator. */
 		char **parts = NULL;
-		size_t nparts = 0, total = 0;
+		size_t nparts = 0, cap = 0, total = 0;
 		char *joined, *p;
 
 		if (json_is_string(v)) {
@@ -586,22 +589,23 @@ static int parse_default(struct ctx *c, json_t *jf, struct schema_field *f)
 			for (q = s;; q++) {
 				const char *e = strchr(q, f->separator);
 				size_t k = e ? (size_t)(e - q) : strlen(q);
-				char *part = xmemdup0(q, k);
-				XGROW(parts, total, nparts + 1);
-				parts[nparts++] = part;
+				XGROW(parts, cap, nparts + 1);
+				parts[nparts++] = xmemdup0(q, k);
 				if (!e)
 					break;
 				q = e;
 			}
 		} else if (json_is_array(v)) {
-			if (get_strings(c, jf, "default", LIMIT_OPTIONS, "the default", &parts,
-					&nparts) < 0)
+			pop(c, old); /* get_strings names the key itself */
+			r = get_strings(c, jf, "default", LIMIT_OPTIONS, "an option key", &parts,
+					&nparts);
+			old = push(c, "default");
+			if (r < 0)
 				goto out;
 		} else {
 			fail(c, "expected a string or an array of option keys");
 			goto out;
 		}
-		total = 0;
 		for (size_t i = 0; i < nparts; i++) {
 			if (!word_in(f->options, f->noptions, parts[i], false)) {
 				fail(c, "'%s' is not one of the options", SHOW(parts[i]));
@@ -1397,7 +1401,6 @@ static int parse_entity(struct ctx *c, json_t *je, struct schema_entity *e, stru
 	size_t n, j, id_jpos = SIZE_MAX, key_jpos = SIZE_MAX;
 	int r, choice;
 
-	t->j = je;
 	if (!json_is_object(je))
 		return fail(c, "expected an object");
 	r = get_string(c, je, "name", &name);

@@ -191,6 +191,83 @@ static void defaults_are_resolved(void **state)
 	schema_free(s);
 }
 
+/* ---- the corpus: tests/data/schema/expected.txt names every file and its outcome ---- */
+
+static bool listed(char **names, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void corpus_gives_the_expected_outcomes(void **state)
+{
+	size_t len, nnames = 0, cap = 0, nok = 0, nbad = 0;
+	char *index = read_data("expected.txt", &len), *line, *save = NULL;
+	char **names = NULL, dir[4096];
+	struct dirent *de;
+	DIR *d;
+
+	(void)state;
+	for (line = strtok_r(index, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *name = line, *rest, *code, *prefix, *text;
+		size_t n;
+
+		if (*line == '#' || *line == '\0')
+			continue;
+		rest = name + strcspn(name, " ");
+		if (*rest)
+			*rest++ = '\0';
+		rest += strspn(rest, " ");
+		XGROW(names, cap, nnames + 1);
+		names[nnames++] = name;
+		text = read_data(name, &n);
+		if (strcmp(rest, "ok") == 0) {
+			struct schema *s = NULL;
+			struct err err;
+			if (schema_parse(text, n, &s, &err) < 0)
+				fail_msg("%s: refused: %s", name, err.msg);
+			assert_round_trip(s);
+			schema_free(s);
+			nok++;
+		} else {
+			struct schema *s = NULL;
+			struct err err;
+			enum err_code want;
+			code = rest;
+			prefix = code + strcspn(code, " ");
+			if (*prefix)
+				*prefix++ = '\0';
+			if (!err_code_from_name(code, &want))
+				fail_msg("%s: unknown code '%s' in expected.txt", name, code);
+			if (schema_parse(text, n, &s, &err) == 0) {
+				schema_free(s);
+				fail_msg("%s: accepted, expected %s", name, code);
+			}
+			if (err.code != want || strncmp(err.msg, prefix, strlen(prefix)) != 0)
+				fail_msg("%s: got %s '%s', want %s '%s...'", name, err_name(err.code),
+					 err.msg, code, prefix);
+			nbad++;
+		}
+		free(text);
+	}
+	/* Every file of the folder is listed, so none is silently left out. */
+	snprintf(dir, sizeof(dir), "%s/schema", testlib_data_dir());
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		size_t k = strlen(de->d_name);
+		if (k > 5 && strcmp(de->d_name + k - 5, ".json") == 0 && !listed(names, nnames, de->d_name))
+			fail_msg("%s is not in expected.txt", de->d_name);
+	}
+	closedir(d);
+	assert_true(nok >= 10);
+	assert_true(nbad >= 100);
+	free(names);
+	free(index);
+}
+
 /* ---- header matching ---- */
 
 static void headers_match_names_and_aliases(void **state)
@@ -747,6 +824,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(contract_example_parses_to_the_model),
+		cmocka_unit_test(corpus_gives_the_expected_outcomes),
 		cmocka_unit_test(defaults_are_resolved),
 		cmocka_unit_test(headers_match_names_and_aliases),
 		cmocka_unit_test(headers_match_ignoring_case_when_asked),
