@@ -14,7 +14,7 @@ libcmocka-dev zlib1g-dev libre2-dev"
 case "$profile" in
 build|run) pkgs="$build_pkgs" ;;
 test)      pkgs="$build_pkgs sqlite3 clang-14 libclang-rt-14-dev postgresql" ;;
-bench)     pkgs="$build_pkgs sqlite3 postgresql" ;;
+bench)     pkgs="$build_pkgs sqlite3 postgresql time" ;;
 fuzz)      pkgs="$build_pkgs clang-14 libclang-rt-14-dev" ;;
 *) echo "deps.sh: unknown profile '$profile' (build, run, test, bench, fuzz)" >&2; exit 1 ;;
 esac
