@@ -30,6 +30,13 @@ int cli_program_open(struct store *st, const char *name, struct store_program **
 /* Parses a job id; logs and returns -1 when it is not one. */
 int cli_job_id(const char *s, int64_t *ret);
 
+/*
+ * Runs or resumes job, prints its report on stdout and the summary on stderr, writes the
+ * report and rejection files where asked (NULL: not); returns the exit status.
+ */
+int cli_run_job(struct cli_app *app, struct store *st, int64_t job, const char *report_path,
+		const char *rejects);
+
 /* Writes the buffer and a line end to standard output; -1 (logged) on a write error. */
 int cli_print(struct buf *b);
 

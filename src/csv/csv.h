@@ -42,6 +42,14 @@ struct csv_reader_opts {
 	size_t buffer_bytes;	/* first size of the input buffer; 0: CSV_READER_BUFFER_BYTES.
 				   It grows only to hold the dialect window or one record,
 				   never past max_record + 1 bytes for a record */
+	/* Resuming in the middle of an input (the importer after a crash): the read callback
+	   already starts at the first byte of a record, at byte start_offset of the whole
+	   input. start_line != 0 turns resuming on: no BOM or header-block detection, no
+	   sniffing (delimiter must be set), and records report offsets, lines and indexes
+	   as if the input had been read from its start. */
+	uint64_t start_offset;	/* byte offset of the first byte the callback returns */
+	uint64_t start_line;	/* physical line of that byte (1-based); 0: not resuming */
+	uint64_t start_index;	/* records that came before it, the header row included */
 };
 
 /* The input buffer's first size: reads of this size keep system calls few. */

@@ -394,6 +394,9 @@ int csv_reader_new(const struct csv_reader_opts *opts, csv_read_fn read, void *c
 			       "A CSV delimiter cannot be a quote or a line end.");
 	if (!read)
 		return err_set(err, ERR_INVALID_ARGUMENT, "The CSV reader needs an input.");
+	if (o.start_line && !o.delimiter)
+		return err_set(err, ERR_INVALID_ARGUMENT,
+			       "A CSV reader that resumes needs its delimiter.");
 	if (!o.max_cell)
 		o.max_cell = LIMIT_CELL_BYTES;
 	if (!o.max_record)
@@ -409,6 +412,11 @@ int csv_reader_new(const struct csv_reader_opts *opts, csv_read_fn read, void *c
 	r->read = read;
 	r->ctx = ctx;
 	r->line = 1;
+	if (o.start_line) {
+		r->line = o.start_line;
+		r->base = o.start_offset;
+		r->nrec = o.start_index;
+	}
 	set_cap(r, o.buffer_bytes);
 	memset(r->buf, 0, CSV_PAD);
 	*ret_reader = r;
@@ -462,6 +470,12 @@ int csv_reader_prepare(struct csv_reader *r, struct err *err)
 	}
 	if (r->prepared)
 		return 0;
+	if (r->opts.start_line) {
+		/* Resuming: the dialect was decided when the input was first read. */
+		r->delim = r->opts.delimiter;
+		r->prepared = true;
+		return 0;
+	}
 	if (ensure(r, 3, err) < 0)
 		return fail(r, err);
 	if (r->len - r->pos >= 3 && memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3) == 0) {
