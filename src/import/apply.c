@@ -191,6 +191,14 @@ static int resolve_refs(struct job *j, struct row *r, struct store_val *ids, siz
 	return 0;
 }
 
+int apply__missing_parent(struct job *j, struct row *r, size_t *ret_field, struct err *err)
+{
+	const struct schema_entity *e = &j->sc->entities[r->entity];
+	struct store_val *ids = ARENA_NEW_ARRAY(&j->arena, struct store_val, e->nfields + 1);
+
+	return resolve_refs(j, r, ids, ret_field, err);
+}
+
 static int do_insert(struct job *j, struct row *r, const struct store_val *refs,
 		     struct err *err)
 {

@@ -228,6 +228,8 @@ void row__error(struct row *r, struct arena *a, enum err_code code, const char *
  */
 int apply__row(struct job *j, struct row *r, bool from_wait, struct err *err);
 int apply__reject(struct job *j, struct row *r, struct err *err);
+/* 1 with *ret_field when a reference of the row names a parent that does not exist. */
+int apply__missing_parent(struct job *j, struct row *r, size_t *ret_field, struct err *err);
 void apply__count(struct job *j, const struct row *r, enum import_outcome o);
 
 /* rejects.c: the rejection files (one per file of the job) */

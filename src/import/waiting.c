@@ -243,30 +243,35 @@ static int reject_waiting(struct job *j, const struct store_wait *w, enum err_co
 			  struct err *err)
 {
 	struct row r;
-	const char *msg = code == ERR_PARENT_CYCLE
-				  ? "The parent references of these rows form a loop; break it"
-				  : "The parent record does not exist, in the store or in this job; "
-				    "check the reference";
+	size_t field = 0;
+	const char *column = "";
+	char value[128] = "";
+	int rc;
 
 	if (deserialise(j, w->payload, w->payload_len, &j->arena, &r, err) < 0)
 		return -1;
-	row__error(&r, &j->arena, code, "", "%s", msg);
-	{
-		/* Name the reference column that waits. */
-		const struct schema_entity *e = &j->sc->entities[r.entity];
-		struct entity_ctx *ec = &j->ents[r.entity];
-		for (size_t f = 0; f < e->nfields; f++)
-			if (ec->ref_parent[f] >= 0 && r.state[f] == SLOT_SET) {
-				r.errs[r.nerrs - 1].column = e->fields[f].name;
-				break;
-			}
+	rc = apply__missing_parent(j, &r, &field, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		const struct store_val *v = &r.vals[field];
+		column = j->sc->entities[r.entity].fields[field].name;
+		if (v->kind == STORE_TEXT)
+			snprintf(value, sizeof(value), "'%.100s' ", v->s);
 	}
+	if (code == ERR_PARENT_CYCLE)
+		row__error(&r, &j->arena, code, column,
+			   "The parent %sof '%s' leads back to this row: the references form a "
+			   "loop; break it", value, column);
+	else
+		row__error(&r, &j->arena, code, column,
+			   "The parent %sof '%s' does not exist, in the store or in this job; "
+			   "check it", value, column);
 	if (store_wait_delete(j->p, j->id, w->seq, err) < 0 || apply__reject(j, &r, err) < 0)
 		return -1;
 	ops++;
 	return 0;
 }
-
 
 /* One round in arrival order from state.wait_after: applies what is ready. */
 static int round_once(struct job *j, struct err *err)

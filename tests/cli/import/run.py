@@ -18,6 +18,13 @@ A case folder holds:
                  contains FILE TEXT      $OUT/FILE contains TEXT
                  replace FILE OLD NEW    replaces OLD with NEW in $OUT/FILE ('\\n' allowed)
                  copy A B                copies $CASE/A (or $OUT/A) to $OUT/B
+                 samefile A B            $OUT/A and $OUT/B hold the same bytes
+                 nokeys FILE             drops the record keys (random UUIDs) from an
+                                         export: the "key" members of a JSON file, the
+                                         "key" column of a CSV file
+                 pick SRC DST COL=V C... from the CSV $OUT/SRC, the rows whose column COL
+                                         is V, as a CSV $OUT/DST of the columns C... (a
+                                         column written NAME:VALUE is a constant)
   expect/      every file here must equal $OUT/<same name>, byte for byte
   *.csv ...    fixtures; $CASE names the case folder, $OUT the output folder, $DATA
                the data directory
@@ -91,7 +98,7 @@ class Case:
         fin = open(stdin, "rb") if stdin else subprocess.DEVNULL
         try:
             proc = subprocess.run([self.binary] + args[1:], stdin=fin, capture_output=True,
-                                  env=env, timeout=300)
+                                  env=env, timeout=300, cwd=self.out)
         finally:
             if stdin:
                 fin.close()
@@ -144,10 +151,54 @@ class Case:
             with open(path, "w", encoding="utf-8", newline="") as f:
                 f.write(text.replace(old, new))
             self.result(ok, line, "'%s' not in %s" % (old, words[1]))
+        elif cmd == "nokeys":
+            path = os.path.join(self.out, words[1])
+            with open(path, encoding="utf-8", newline="") as f:
+                text = f.read()
+            if words[1].endswith(".json"):
+                data = strip_keys(json.loads(text), {"key"})
+                text = "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False)
+                                            for r in data) + "\n]\n"
+            else:
+                import csv
+                import io
+                rows = list(csv.reader(io.StringIO(text)))
+                k = rows[0].index("key") if rows and "key" in rows[0] else None
+                out = io.StringIO()
+                w = csv.writer(out, lineterminator="\n")
+                for r in rows:
+                    w.writerow([c for i, c in enumerate(r) if i != k])
+                text = out.getvalue()
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+        elif cmd == "samefile":
+            a = open(os.path.join(self.out, words[1]), "rb").read()
+            b = open(os.path.join(self.out, words[2]), "rb").read()
+            self.result(a == b, line, "%s\n!=\n%s" % (a[:1500], b[:1500]))
+        elif cmd == "pick":
+            import csv
+            import io
+            col, val = words[3].split("=", 1)
+            with open(os.path.join(self.out, words[1]), encoding="utf-8", newline="") as f:
+                rows = list(csv.DictReader(f))
+            out = io.StringIO()
+            w = csv.writer(out, lineterminator="\n")
+            w.writerow([c.split(":", 1)[0] for c in words[4:]])
+            n = 0
+            for r in rows:
+                if r.get(col) == val:
+                    w.writerow([c.split(":", 1)[1] if ":" in c else r[c] for c in words[4:]])
+                    n += 1
+            with open(os.path.join(self.out, words[2]), "w", encoding="utf-8", newline="") as f:
+                f.write(out.getvalue())
+            self.result(n > 0, line, "no row where %s=%s" % (col, val))
         elif cmd == "copy":
-            src = os.path.join(self.folder, words[1])
+            src = os.path.join(self.folder, self.sub(words[1]))
             if not os.path.exists(src):
-                src = os.path.join(self.out, words[1])
+                src = os.path.join(self.out, self.sub(words[1]))
+            if not os.path.exists(src):
+                self.result(False, line, "no file %s" % src)
+                return
             shutil.copyfile(src, os.path.join(self.out, words[2]))
         else:
             self.result(False, "unknown step '%s'" % line)
