@@ -157,8 +157,11 @@ class Case:
                 text = f.read()
             if words[1].endswith(".json"):
                 data = strip_keys(json.loads(text), {"key"})
-                text = "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False)
-                                            for r in data) + "\n]\n"
+                if isinstance(data, list):
+                    text = "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False)
+                                                for r in data) + "\n]\n"
+                else:
+                    text = json.dumps(data, ensure_ascii=False) + "\n"
             else:
                 import csv
                 import io
