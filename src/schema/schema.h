@@ -145,7 +145,8 @@ struct schema_entity {
 	char delimiter;			/* 0: sniff */
 	bool header_block;		/* dialect.header_block */
 	bool case_insensitive_headers;
-	char **template_columns;	/* "template": column order, or NULL */
+	char **template_columns;	/* "template": column order, or NULL; each column is a
+					   header name of the entity or its operation column */
 	size_t ntemplate_columns;
 	struct schema_op_word *operations; /* "operations" map, or NULL */
 	size_t noperations;
