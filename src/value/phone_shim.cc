@@ -510,7 +510,8 @@ extern "C" bool phone_shim_reference(const char *cell, size_t n, const char *reg
 		util->Format(pn, PhoneNumberUtil::E164, &e164);
 		std::string cc = "+" + std::to_string(pn.country_code());
 		/* E.164 is '+', the calling code and the national significant number. */
-		if (e164.compare(0, cc.size(), cc) != 0 || e164.size() - cc.size() > PHONE_SHIM_NSN_MAX)
+		if (e164.compare(0, cc.size(), cc) != 0 ||
+		    e164.size() - cc.size() > PHONE_SHIM_NSN_MAX)
 			valid = false;
 		else
 			nsn = e164.substr(cc.size());

@@ -141,7 +141,8 @@ int value_spec_prepare(struct value_spec *spec, struct err *err)
 	if (spec->has_min && spec->has_max && spec->min > spec->max)
 		return err_set(err, ERR_INVALID_SCHEMA, "min (%g) is greater than max (%g)",
 			       spec->min, spec->max);
-	value_spec_release(spec);
+	/* prepared is not read: a spec filled field by field may hold garbage there. */
+	spec->prepared = NULL;
 	pr = xcalloc(1, sizeof(*pr));
 	spec->prepared = pr;
 	switch (spec->type) {
@@ -166,8 +167,7 @@ int value_spec_prepare(struct value_spec *spec, struct err *err)
 		if (spec->type == VALUE_TYPE_MULTISELECT) {
 			char sep = spec->separator ? spec->separator : '|';
 			for (size_t i = 0; i < spec->noptions; i++) {
-				if (memchr(spec->options[i], sep, pr->sorted_len[i]) ||
-				    pr->sorted_len[i] == 0) {
+				if (strchr(spec->options[i], sep) || spec->options[i][0] == '\0') {
 					err_set(err, ERR_INVALID_SCHEMA,
 						"option '%s' is empty or holds the separator '%c'",
 						spec->options[i], sep);
@@ -281,7 +281,8 @@ static bool parse_text(const struct value_spec *spec, const char *p, size_t n, s
 			char ch[5] = {0};
 			memcpy(ch, p + i, len);
 			return value__fail(e, ERR_INVALID_CHARACTERS,
-					   "'%s' holds '%s', which is not in %s; remove or replace it",
+					   "'%s' holds '%s', which is not in %s; remove or "
+					   "replace it",
 					   value__show(p, n, show, sizeof(show)), ch,
 					   charset_name(spec->charset));
 		}
@@ -370,14 +371,16 @@ static bool parse_multiselect(const struct value_spec *spec, const char *p, size
 
 		if (klen == 0)
 			return value__fail(e, ERR_INVALID_OPTION,
-					   "'%s' has an empty key; separate keys with a single '%c'",
+					   "'%s' has an empty key; separate keys with a "
+					   "single '%c'",
 					   value__show(p, n, show, sizeof(show)), sep);
 		if (!option_known(spec, k, klen))
 			return value__fail(e, ERR_INVALID_OPTION,
-					   "'%s' is not an option of this field (in '%s'); expected "
-					   "keys such as '%s' separated by '%c'",
+					   "'%s' is not an option of this field (in '%s'); "
+					   "expected keys such as '%s' separated by '%c'",
 					   value__show(k, klen, key, sizeof(key)),
-					   value__show(p, n, show, sizeof(show)), spec->options[0], sep);
+					   value__show(p, n, show, sizeof(show)), spec->options[0],
+					   sep);
 		/* Drop a key already written (canonical form keeps the first). */
 		for (size_t s = 0; s < o && !seen;) {
 			const char *bar = memchr(out + s, '|', o - s);
@@ -506,7 +509,8 @@ static bool parse_email(const char *p, size_t n, struct arena *a, struct value *
 	if (n > LIMIT_EMAIL_BYTES)
 		return value__fail(e, ERR_INVALID_EMAIL,
 				   "'%s' is %zu bytes long; an e-mail address has at most %d",
-				   value__show(p, n, show, sizeof(show)), n, (int)LIMIT_EMAIL_BYTES);
+				   value__show(p, n, show, sizeof(show)), n,
+				   (int)LIMIT_EMAIL_BYTES);
 	if (!at || at == p)
 		return value__fail(e, ERR_INVALID_EMAIL,
 				   "'%s' is not an e-mail address; expected name@example.org",
@@ -533,8 +537,8 @@ static bool parse_email(const char *p, size_t n, struct arena *a, struct value *
 	return true;
 bad_local:
 	return value__fail(e, ERR_INVALID_EMAIL,
-			   "'%s' is not an e-mail address: the part before '@' holds '%c'; expected "
-			   "name@example.org", value__show(p, n, show, sizeof(show)),
+			   "'%s' is not an e-mail address: the part before '@' holds '%c'; "
+			   "expected name@example.org", value__show(p, n, show, sizeof(show)),
 			   (p[i] > 0x20 && p[i] < 0x7f) ? p[i] : '?');
 bad_domain:
 	return value__fail(e, ERR_INVALID_EMAIL,
@@ -592,9 +596,53 @@ bool value_parse(const struct value_spec *spec, const char *cell, size_t len, st
 	return value__fail(ret_error, ERR_INVALID_CHARACTERS, "the field's type is unknown");
 }
 
+/*
+ * A decimal in positional notation (never an exponent, so it reads back as a decimal
+ * cell) with the fewest significant digits that give the same double back.
+ */
+void value__format_real(double r, struct buf *out)
+{
+	char e[40], digits[24];
+	int prec, exp, nd = 0;
+	const char *p;
+
+	if (r == 0 || !isfinite(r)) {
+		buf_addc(out, '0');
+		return;
+	}
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(e, sizeof(e), "%.*e", prec - 1, r);
+		if (strtod(e, NULL) == r)
+			break;
+	}
+	p = e;
+	if (*p == '-') {
+		buf_addc(out, '-');
+		p++;
+	}
+	for (; *p && *p != 'e'; p++)
+		if (*p >= '0' && *p <= '9' && nd < (int)sizeof(digits))
+			digits[nd++] = *p;
+	exp = (int)strtol(p + 1, NULL, 10);
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	if (exp < 0) {
+		buf_adds(out, "0.");
+		for (int i = -1; i > exp; i--)
+			buf_addc(out, '0');
+		buf_add(out, digits, (size_t)nd);
+		return;
+	}
+	for (int i = 0; i <= exp; i++)
+		buf_addc(out, i < nd ? digits[i] : '0');
+	if (nd > exp + 1) {
+		buf_addc(out, '.');
+		buf_add(out, digits + exp + 1, (size_t)(nd - exp - 1));
+	}
+}
+
 void value_format(const struct value *v, struct buf *out)
 {
-	char tmp[40];
 
 	switch (v->kind) {
 	case VALUE_NULL:
@@ -603,11 +651,7 @@ void value_format(const struct value *v, struct buf *out)
 		buf_addf(out, "%lld", (long long)v->i);
 		break;
 	case VALUE_REAL:
-		/* The shortest of %.15g and %.17g that reads back as the same double. */
-		snprintf(tmp, sizeof(tmp), "%.15g", v->r);
-		if (strtod(tmp, NULL) != v->r)
-			snprintf(tmp, sizeof(tmp), "%.17g", v->r);
-		buf_adds(out, tmp);
+		value__format_real(v->r, out);
 		break;
 	case VALUE_TEXT:
 		buf_add(out, v->s, v->n);

@@ -102,7 +102,11 @@ struct value_error {
 	char msg[200];		/* a sentence a person can act on, naming the value */
 };
 
-/* Checks the spec and builds its lookup tables; invalid_schema when it cannot work. */
+/*
+ * Checks the spec and builds its lookup tables; invalid_schema when it cannot work.
+ * Call it once per spec (it does not read spec->prepared); value_spec_release frees what
+ * it built, and a spec may be prepared again after that.
+ */
 int value_spec_prepare(struct value_spec *spec, struct err *err);
 void value_spec_release(struct value_spec *spec);
 

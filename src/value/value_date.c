@@ -30,7 +30,8 @@ int value__fmt_compile(const char *text, bool datetime, struct value_fmt *ret, s
 	while (text && text[i]) {
 		bool tok = false;
 		if (ret->nitems == VALUE_FMT_MAX_ITEMS)
-			return err_set(err, ERR_INVALID_SCHEMA, "date format '%s' is too long", text);
+			return err_set(err, ERR_INVALID_SCHEMA, "date format '%s' is too long",
+				       text);
 		for (size_t t = 0; t < sizeof(toks) / sizeof(toks[0]); t++) {
 			size_t len = strlen(toks[t].tok);
 			if (strncmp(text + i, toks[t].tok, len) == 0) {

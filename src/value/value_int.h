@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "value/value.h"
 
 /* A date or datetime format, compiled from its tokens. */
@@ -63,6 +64,9 @@ bool value__fail(struct value_error *e, enum err_code code, const char *fmt, ...
  */
 const char *value__show(const char *p, size_t n, char *out, size_t cap);
 #define VALUE_SHOW_BYTES 72
+
+/* A double in positional notation with the fewest digits that read back the same. */
+void value__format_real(double r, struct buf *out);
 
 /* Drops leading and trailing spaces (CONTRACT 9). */
 void value__trim(const char **p, size_t *n);

@@ -12,24 +12,40 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
+
 #include "base/banned.h"
+
+/* A bound as a person wrote it: positional, shortest (value_format's decimal form). */
+static const char *bound(double v, char *out, size_t cap)
+{
+	struct buf b;
+
+	buf_init(&b, cap - 1);
+	value__format_real(v, &b);
+	snprintf(out, cap, "%s", b.ptr);
+	buf_release(&b);
+	return out;
+}
 
 static bool range_fail(const struct value_spec *spec, const char *p, size_t n,
 		       struct value_error *e)
 {
-	char show[VALUE_SHOW_BYTES];
+	char show[VALUE_SHOW_BYTES], lo[40], hi[40];
 
 	value__show(p, n, show, sizeof(show));
 	if (spec->has_min && spec->has_max)
-		return value__fail(e, ERR_OUT_OF_RANGE, "%s is out of range; expected %.17g to %.17g",
-				   show, spec->min, spec->max);
+		return value__fail(e, ERR_OUT_OF_RANGE, "'%s' is out of range; expected %s to %s",
+				   show, bound(spec->min, lo, sizeof(lo)),
+				   bound(spec->max, hi, sizeof(hi)));
 	if (spec->has_min)
-		return value__fail(e, ERR_OUT_OF_RANGE, "%s is too small; expected at least %.17g",
-				   show, spec->min);
+		return value__fail(e, ERR_OUT_OF_RANGE, "'%s' is too small; expected at least %s",
+				   show, bound(spec->min, lo, sizeof(lo)));
 	if (spec->has_max)
-		return value__fail(e, ERR_OUT_OF_RANGE, "%s is too large; expected at most %.17g",
-				   show, spec->max);
-	return value__fail(e, ERR_OUT_OF_RANGE, "%s is too large for a 64-bit whole number", show);
+		return value__fail(e, ERR_OUT_OF_RANGE, "'%s' is too large; expected at most %s",
+				   show, bound(spec->max, hi, sizeof(hi)));
+	return value__fail(e, ERR_OUT_OF_RANGE, "'%s' is too large for a 64-bit whole number",
+			   show);
 }
 
 bool value__parse_integer(const struct value_spec *spec, const char *p, size_t n,

@@ -136,7 +136,8 @@ std::string written(Rng &rng, const Example &x, const std::string &nsn, std::str
 	switch (form) {
 	case 0:
 		if (parsed) {
-			u->Format(pn, PhoneNumberUtil::INTERNATIONAL, &out); /* "+44 20 7946 0958" */
+			/* "+44 20 7946 0958" */
+			u->Format(pn, PhoneNumberUtil::INTERNATIONAL, &out);
 			return out;
 		}
 		return "+" + cc + " " + nsn;
@@ -180,7 +181,8 @@ std::string generate(uint64_t seed, uint64_t index, std::string *region)
 	static const char *const garbage[] = {
 		"n/a", "-", "none", "call me", "+", "++44 20 7946 0958", "0", "+1", "tel",
 		"x", "#", "1-800-FLOWERS", "+1 800 FLOWERS", "(0)", "+44 (0) 20 7946 0958 ext. 12",
-		"+44 20 7946 0958 / +44 20 7946 0959", "+44 20 7946 0958 x123", "tel:+1-201-555-0123",
+		"+44 20 7946 0958 / +44 20 7946 0959", "+44 20 7946 0958 x123",
+		"tel:+1-201-555-0123",
 		"+٩٧١٥٠١٢٣٤٥٦٧", "＋４４ ７４００ １２３４５６", "unknown", "00", "+0", "0044",
 		"+254-7I2-I23456", "+1 (201) 555-0123;ext=4", "١٢٣", "+44 7400 123456#",
 	};
@@ -250,7 +252,8 @@ extern "C" bool phone_ref_answer(const char *cell, size_t n, const char *region,
 		else
 			in = "+" + t;
 		PhoneNumber pn;
-		if (u->Parse(in, has_region ? region : "ZZ", &pn) != PhoneNumberUtil::NO_PARSING_ERROR)
+		if (u->Parse(in, has_region ? region : "ZZ", &pn) !=
+		    PhoneNumberUtil::NO_PARSING_ERROR)
 			return false;
 		if (!u->IsValidNumber(pn))
 			return false;

@@ -68,8 +68,8 @@ static void intake_equals_libphonenumber(void **state)
 		valid += ref;
 		if (ok != ref || (ok && strcmp(v.s, want) != 0)) {
 			if (bad++ < 20)
-				print_message("# cell %lu '%s' region '%s': intake %s, libphonenumber "
-					      "%s\n", i, cell, region,
+				print_message("# cell %lu '%s' region '%s': intake %s, "
+					      "libphonenumber %s\n", i, cell, region,
 					      ok ? v.s : err_name(ve.code),
 					      ref ? want : "invalid");
 		} else if (!ok && ve.code != ERR_INVALID_PHONE) {

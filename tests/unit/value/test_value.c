@@ -171,6 +171,8 @@ static void spec_checks(void **state)
 	static const char *const time_fmt[] = {"YYYY-MM-DD hh:mm"};
 	static const char *const no_year[] = {"DD/MM"};
 	static const char *const sep_opt[] = {"a|b"};
+	/* Sorted, these swap places: each option is checked with its own length. */
+	static const char *const sep_late[] = {"b", "a|x_long"};
 	struct value_spec s;
 	struct err err;
 
@@ -190,6 +192,10 @@ static void spec_checks(void **state)
 	s = (struct value_spec){.type = VALUE_TYPE_MULTISELECT, .options = sep_opt,
 				.noptions = 1};
 	assert_int_equal(value_spec_prepare(&s, &err), -1);
+	s = (struct value_spec){.type = VALUE_TYPE_MULTISELECT, .options = sep_late,
+				.noptions = 2};
+	assert_int_equal(value_spec_prepare(&s, &err), -1);
+	assert_non_null(strstr(err.msg, "a|x_long"));
 	s = (struct value_spec){.type = VALUE_TYPE_PHONE, .default_region = "XX"};
 	assert_int_equal(value_spec_prepare(&s, &err), -1);
 	assert_non_null(strstr(err.msg, "XX"));
