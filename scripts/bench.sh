@@ -72,7 +72,7 @@ measure() {
 }
 
 skip() {
-	printf '%-34s %s\n' "$1" "skipped: $2"
+	printf '%-30s %s\n' "$1" "skipped: $2"
 }
 
 # The table's columns, from the data file's header row (all text).
@@ -130,7 +130,7 @@ bench_sqlite_import() {
 	fi
 	db=$work/sqlite-import.db
 	rm -f "$db" "$db-journal"
-	measure "sqlite3 .import, text table" "fresh database file" \
+	measure "sqlite3 .import, text table" "new database file" \
 		sqlite3 "$db" "CREATE TABLE people($(text_columns));" \
 		".import --csv --skip 1 \"$data\" people"
 	n=$(sqlite3 "$db" "SELECT count(*) FROM people;")
@@ -144,7 +144,7 @@ bench_psql_copy() {
 		return
 	fi
 	$psql -c "CREATE TABLE people($(text_columns));"
-	measure "psql \\copy, text table" "peak RSS of psql" \
+	measure "psql \\copy, text table" "psql only: the server's CPU and RSS not counted" \
 		$psql -c "\\copy people FROM '$data' WITH (FORMAT csv, HEADER true)"
 	n=$($psql -t -A -c "SELECT count(*) FROM people;")
 	[ "$n" = "$data_rows" ] || say "    warning: the table holds $n rows, not $data_rows"

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Runs one benchmark command and prints one row of the 'make bench' table: wall seconds,
-rows/s, MB/s and the command's peak RSS.
+the command's CPU seconds (user + system), rows/s and MB/s (by wall time) and its peak RSS.
+On a shared machine CPU seconds say more than wall seconds about the command itself.
 
-Peak RSS comes from GNU time (Debian package 'time'), not from this process's wait4: a
+Peak RSS and CPU time come from GNU time (Debian package 'time'), not from this process's wait4: a
 child forked from Python starts as a copy of it, and Linux keeps that copy's high-water
 mark across exec, so wait4 would report at least Python's own size (about 14 MiB).
 
@@ -23,12 +24,12 @@ import time
 
 GNU_TIME = "/usr/bin/time"
 
-ROW = "%-34s %9s %12s %9s %11s  %s"
+ROW = "%-30s %7s %7s %11s %7s %10s  %s"
 
 
 def header():
-    print(ROW % ("measurement", "wall s", "rows/s", "MB/s", "peak RSS", ""))
-    print(ROW % ("-" * 34, "-" * 9, "-" * 12, "-" * 9, "-" * 11, ""))
+    print(ROW % ("measurement", "wall s", "cpu s", "rows/s", "MB/s", "peak RSS", ""))
+    print(ROW % ("-" * 30, "-" * 7, "-" * 7, "-" * 11, "-" * 7, "-" * 10, ""))
 
 
 def run(args):
@@ -37,28 +38,30 @@ def run(args):
             tempfile.TemporaryFile() as err:
         start = time.monotonic()
         try:
-            code = subprocess.call([GNU_TIME, "-f", "%M", "-o", rss.name] + args.command,
+            code = subprocess.call([GNU_TIME, "-f", "%M %U %S", "-o", rss.name] + args.command,
                                    stdin=stdin, stdout=subprocess.DEVNULL, stderr=err)
         except OSError as e:
-            print(ROW % (args.name, "-", "-", "-", "-", "failed: %s" % e))
+            print(ROW % (args.name, "-", "-", "-", "-", "-", "failed: %s" % e))
             return 1
         wall = time.monotonic() - start
         if args.stdin:
             stdin.close()
         err.seek(0)
         lines = err.read().decode("utf-8", "replace").strip().splitlines()
-        kib = rss.read().strip().splitlines()
+        usage = rss.read().strip().splitlines()
     if code != 0:
-        print(ROW % (args.name, "%.2f" % wall, "-", "-", "-", "failed (exit %d)" % code))
+        print(ROW % (args.name, "%.2f" % wall, "-", "-", "-", "-", "failed (exit %d)" % code))
         for line in lines[-5:]:
             print("    " + line)
         return 1
-    rss_mib = int(kib[-1]) / 1024.0   # GNU time's %M is in KiB
+    kib, user, system = usage[-1].split()
+    rss_mib = int(kib) / 1024.0   # GNU time's %M is in KiB
     note = args.note
     if args.note_stderr and lines:
         note = (note + "; " if note else "") + lines[-1]
-    print(ROW % (args.name, "%.2f" % wall, "{:,.0f}".format(args.rows / wall),
-                 "%.1f" % (args.bytes / wall / 1e6), "%.1f MiB" % rss_mib, note))
+    print(ROW % (args.name, "%.2f" % wall, "%.2f" % (float(user) + float(system)),
+                 "{:,.0f}".format(args.rows / wall), "%.1f" % (args.bytes / wall / 1e6),
+                 "%.1f MiB" % rss_mib, note))
     sys.stdout.flush()
     return 0
 
