@@ -198,7 +198,7 @@ static int get_number(struct ctx *c, json_t *obj, const char *key, double *ret)
 static int get_choice(struct ctx *c, json_t *obj, const char *key, const char *const *choices,
 		      int *ret)
 {
-	const char *s;
+	const char *s = NULL;
 	int r = get_string(c, obj, key, &s);
 	char list[200];
 	size_t n = 0;
@@ -631,7 +631,7 @@ static int parse_default(struct ctx *c, json_t *jf, struct schema_field *f)
 		break;
 	}
 	default: {
-		const char *s;
+		const char *s = NULL;
 		if (!json_is_string(v)) {
 			fail(c, "expected a string");
 			goto out;
@@ -737,7 +737,7 @@ static bool is_punct(char ch)
 
 static int parse_options(struct ctx *c, json_t *jf, struct schema_field *f)
 {
-	const char *str;
+	const char *str = NULL;
 	double d;
 	int r, choice;
 
@@ -903,7 +903,7 @@ static int get_aliases(struct ctx *c, json_t *jf, struct schema_field *f)
 static int parse_field(struct ctx *c, json_t *jf, struct schema_field *f,
 		       enum schema_builtin *ret_builtin)
 {
-	const char *name, *tname, *why;
+	const char *name = NULL, *tname = NULL, *why = NULL;
 	int r;
 
 	memset(f, 0, sizeof(*f));
@@ -1340,7 +1340,7 @@ fail:
 static int parse_dialect(struct ctx *c, json_t *je, struct schema_entity *e)
 {
 	json_t *v = get(je, "dialect");
-	const char *d;
+	const char *d = NULL;
 	size_t old;
 	int r;
 
@@ -1397,7 +1397,7 @@ static int check_type_name(struct ctx *c, const char *t)
 static int parse_entity(struct ctx *c, json_t *je, struct schema_entity *e, struct ent_tmp *t)
 {
 	json_t *jfields, *jf;
-	const char *name, *type, *why, *opcol;
+	const char *name = NULL, *type = NULL, *why = NULL, *opcol = NULL;
 	size_t n, j, id_jpos = SIZE_MAX, key_jpos = SIZE_MAX;
 	int r, choice;
 
@@ -1558,7 +1558,7 @@ int schema_parse(const char *json, size_t len, struct schema **ret_schema, struc
 	json_t *root = NULL, *jents, *je;
 	struct schema *s = NULL;
 	struct ent_tmp *tmp = NULL;
-	const char *preset;
+	const char *preset = NULL;
 	size_t n = 0, i;
 	int r, rc = -1;
 
