@@ -12,6 +12,9 @@ NINJA ?= ninja
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
+# The release build (make bench) does not turn warnings into errors: -O3 finds new
+# maybe-uninitialized false positives; the warning policy is enforced by the gcc, ASan
+# and clang builds of make test.
 REL_BUILD ?= build-release
 FUZZ_SECONDS ?= 600
 
@@ -33,7 +36,7 @@ $(FUZZ_BUILD)/build.ninja:
 		-Db_sanitize=address,undefined -Db_lundef=false
 
 $(REL_BUILD)/build.ninja:
-	$(MESON) setup $(REL_BUILD) -Dbuildtype=release -Dtests=false
+	$(MESON) setup $(REL_BUILD) -Dbuildtype=release -Dtests=false -Dwerror=false
 
 run:
 	@scripts/deps.sh run
