@@ -41,7 +41,7 @@ $(REL_BUILD)/build.ninja:
 run:
 	@scripts/deps.sh run
 	@$(MAKE) --no-print-directory all
-	scripts/run.sh $(BUILD)/intake
+	scripts/run.sh $(BUILD)/intake $(BUILD)/tools/gen/intake-gen
 
 check: all
 	$(MESON) test -C $(BUILD) --suite unit --print-errorlogs --num-processes 2 || true
