@@ -523,13 +523,17 @@ static ssize_t convert(struct source_reader *r, char *dst, size_t cap, struct er
 			if (e == EILSEQ || (e == EINVAL && (input_done(r) || inleft == SOURCE_CHUNK))) {
 				/* A whole code unit of UTF-16 or UTF-32 keeps the rest aligned. */
 				size_t skip = r->unit < inleft ? r->unit : inleft;
-				if (left >= skip) {
-					memset(out, SOURCE_BAD_BYTE, skip);
-					out += skip;
-					left -= skip;
-					in += skip;
-					inleft -= skip;
+				if (left < skip) {
+					/* No room now (cap >= 16 makes room next call). */
+					memmove(r->in, in, inleft);
+					r->in_len = inleft;
+					break;
 				}
+				memset(out, SOURCE_BAD_BYTE, skip);
+				out += skip;
+				left -= skip;
+				in += skip;
+				inleft -= skip;
 			} else if (e == EINVAL) {
 				r->need_more = true;	/* a sequence cut by the buffer */
 			} else if (e != E2BIG) {

@@ -283,6 +283,30 @@ static void convert_invalid_bytes_become_ff(void **state)
 }
 
 /* UTF-16 text over several conversion chunks, read in odd sizes, equals its UTF-8. */
+/*
+ * 2026-11-23: an undefined UTF-32 unit met an output with less room than the unit and
+ * the converter looped forever; reads of one byte must now give every byte.
+ */
+static void convert_bad_unit_with_little_room(void **state)
+{
+	static const char in[] = "\0R\0\0\0\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff";
+	struct err err;
+	struct buf want, out;
+
+	(void)state;
+	buf_init(&want, 1024);
+	buf_init(&out, 1024);
+	assert_int_equal(read_mem(in, sizeof(in) - 1, "utf-32", 4096, &want, &err), 0);
+	assert_true(want.len >= sizeof(in) - 1 - 4);	/* every undefined byte stands */
+	for (size_t cap = 1; cap <= 20; cap++) {
+		assert_int_equal(read_mem(in, sizeof(in) - 1, "utf-32", cap, &out, &err), 0);
+		assert_int_equal(out.len, want.len);
+		assert_memory_equal(out.ptr, want.ptr, want.len);
+	}
+	buf_release(&want);
+	buf_release(&out);
+}
+
 static void convert_utf16_large(void **state)
 {
 	struct buf in, want, out;
@@ -526,6 +550,7 @@ int main(void)
 		cmocka_unit_test(reader_unknown_encoding_is_usage_error),
 		cmocka_unit_test(convert_windows_1252),
 		cmocka_unit_test(convert_invalid_bytes_become_ff),
+		cmocka_unit_test(convert_bad_unit_with_little_room),
 		cmocka_unit_test(convert_utf16_large),
 		cmocka_unit_test(convert_reports_detected_encoding),
 		cmocka_unit_test(file_read_twice_and_skip),
