@@ -152,6 +152,7 @@ static int classify(struct source *src, const struct source_opts *opts, struct e
 	if (src->mem) {
 		free(src->prefix);
 		src->prefix = NULL;
+		src->prefix_len = 0;
 		return source__zip_open(src, -1, err);
 	}
 	if (src->seekable) {

@@ -98,7 +98,7 @@ void source_free(struct source *src);
 /* The input's type: SOURCE_ZIP for an archive, whatever its entries are. */
 enum source_type source_type(const struct source *src);
 
-/* Number of entries (at least 1, except for a ZIP that holds only directories). */
+/* Number of entries: at least 1 (a ZIP of folders only lists one with empty_file). */
 size_t source_entry_count(const struct source *src);
 /* Entry i < source_entry_count(); valid until source_free. */
 const struct source_entry *source_entry(const struct source *src, size_t i);
@@ -146,7 +146,7 @@ int source_reader_skip(struct source_reader *r, uint64_t n, struct err *err);
 /*
  * What the first 64 KiB look like: "utf-8", "ascii", "utf-16le", "utf-16be", "utf-32le",
  * "utf-32be", "windows-1252" or "iso-8859-1" (CONTRACT 2). A workbook's sheet is "utf-8".
- * A static string.
+ * A static string, or NULL for an empty entry (0 bytes or a byte-order mark alone).
  */
 const char *source_reader_encoding(const struct source_reader *r);
 /* True when the entry starts with a byte-order mark (of the encoding above). */
