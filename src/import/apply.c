@@ -199,12 +199,38 @@ int apply__missing_parent(struct job *j, struct row *r, size_t *ret_field, struc
 	return resolve_refs(j, r, ids, ret_field, err);
 }
 
-static int do_insert(struct job *j, struct row *r, const struct store_val *refs,
-		     struct err *err)
+/* The values of a new record from the row: its cells, else the defaults. */
+static struct store_val *insert_values(struct job *j, const struct row *r,
+				       const struct store_val *refs)
 {
 	const struct schema_entity *e = &j->sc->entities[r->entity];
 	struct entity_ctx *ec = &j->ents[r->entity];
 	struct store_val *vals = ARENA_NEW_ARRAY(&j->arena, struct store_val, e->nfields + 1);
+
+	for (size_t f = 0; f < e->nfields; f++) {
+		if (r->state[f] == SLOT_SET)
+			vals[f] = refs[f];
+		else if (r->state[f] != SLOT_CLEAR && ec->def_state[f] == SLOT_SET)
+			vals[f] = ec->defs[f];
+		else
+			vals[f].kind = STORE_NULL;
+	}
+	return vals;
+}
+
+static bool required_filled(const struct schema_entity *e, const struct store_val *vals)
+{
+	for (size_t f = 0; f < e->nfields; f++)
+		if (e->fields[f].required && vals[f].kind == STORE_NULL)
+			return false;
+	return true;
+}
+
+static int do_insert(struct job *j, struct row *r, const struct store_val *refs,
+		     struct err *err)
+{
+	const struct schema_entity *e = &j->sc->entities[r->entity];
+	struct store_val *vals;
 	char key[STORE_KEY_BYTES], names[512];
 	size_t conflict = 0;
 	int64_t id;
@@ -217,14 +243,7 @@ static int do_insert(struct job *j, struct row *r, const struct store_val *refs,
 			 "A new record needs one of these identifiers: %s; fill one in", names);
 		return reject(j, r, ERR_IDENTIFIER_REQUIRED, "", msg, err);
 	}
-	for (size_t f = 0; f < e->nfields; f++) {
-		if (r->state[f] == SLOT_SET)
-			vals[f] = refs[f];
-		else if (r->state[f] != SLOT_CLEAR && ec->def_state[f] == SLOT_SET)
-			vals[f] = ec->defs[f];
-		else
-			vals[f].kind = STORE_NULL;
-	}
+	vals = insert_values(j, r, refs);
 	for (size_t f = 0; f < e->nfields; f++)
 		if (e->fields[f].required && vals[f].kind == STORE_NULL)
 			row__error(r, &j->arena, ERR_REQUIRED_MISSING, column_of(j, r, f),
@@ -236,6 +255,38 @@ static int do_insert(struct job *j, struct row *r, const struct store_val *refs,
 		return -1;
 	if (rc == 1)
 		return reject_conflict(j, r, conflict, err);
+	apply__count(j, r, IMPORT_INSERTED);
+	return 0;
+}
+
+/*
+ * A row that would insert a new record when its identifier is free tries the insert
+ * first (one index search instead of a lookup and an insert): 0 done (inserted, or
+ * rejected for a taken unique value: exactly what the lookup path does), 1 the record
+ * exists or the row is no valid insert (take the lookup path), -1 error.
+ */
+static int insert_first(struct job *j, struct row *r, const struct store_val *refs,
+			size_t field, struct err *err)
+{
+	const struct schema_entity *e = &j->sc->entities[r->entity];
+	struct store_val *vals;
+	char key[STORE_KEY_BYTES];
+	size_t conflict = 0;
+	int64_t id;
+	int rc;
+
+	if (!has_create_with(e, r))
+		return 1;
+	vals = insert_values(j, r, refs);
+	if (!required_filled(e, vals))
+		return 1;
+	rc = store_record_insert_absent(j->p, r->entity, field, vals, &id, key, &conflict, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 2)
+		return 1;
+	if (rc == 1)
+		return reject_conflict(j, r, conflict, err) < 0 ? -1 : 0;
 	apply__count(j, r, IMPORT_INSERTED);
 	return 0;
 }
@@ -374,7 +425,7 @@ int apply__row(struct job *j, struct row *r, bool from_wait, struct err *err)
 		waiting__key(ident_name(e, ident), &r->vals[slot], &j->key);
 	}
 	/* Rows of a record apply in file order: behind a waiting row, a row waits too. */
-	if (ident && !from_wait) {
+	if (ident && !from_wait && j->maybe_waiting) {
 		rc = store_wait_holds(j->p, j->id, r->entity, j->key.ptr, j->key.len, err);
 		if (rc < 0)
 			return -1;
@@ -414,6 +465,12 @@ int apply__row(struct job *j, struct row *r, bool from_wait, struct err *err)
 			return reject(j, r, ERR_DUPLICATE_IN_FILE, column_of(j, r, slot),
 				      "An earlier row of this file has the same identifier; keep one "
 				      "row per record", err) < 0 ? -1 : 0;
+	}
+	if (ident && ident->builtin == SCHEMA_BUILTIN_NONE &&
+	    (r->op == SCHEMA_OP_UPSERT || r->op == SCHEMA_OP_INSERT)) {
+		rc = insert_first(j, r, refs, ident->field, err);
+		if (rc <= 0)
+			return rc;
 	}
 	if (ident) {
 		found = store_record_find(j->p, r->entity, ident, &r->vals[slot], &j->arena, &rec,

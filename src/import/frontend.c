@@ -1084,6 +1084,19 @@ static int on_begin(struct job *j, struct file_info *fi, struct err *err)
 	return rc;
 }
 
+/* Commits the open transaction with the checkpoint (rejection bytes synced first). */
+static int commit(struct job *j, struct err *err)
+{
+	if (!j->tx_open)
+		return 0;
+	j->tx_open = false;
+	if (rejects__sync(j, err) < 0 || job__checkpoint(j, err) < 0)
+		return -1;
+	if (++j->batches % 2 == 0)
+		check_cancel(j);
+	return 0;
+}
+
 static int on_batch(struct job *j, struct batch *b, struct err *err)
 {
 	struct file_state *fs;
@@ -1092,8 +1105,13 @@ static int on_batch(struct job *j, struct batch *b, struct err *err)
 	if (b->nrows == 0)
 		return 0;
 	fs = job__file(j, b->rows[0].file);
-	if (store_batch_begin(j->p, err) < 0)
-		return -1;
+	if (!j->tx_open) {
+		if (store_batch_begin(j->p, err) < 0)
+			return -1;
+		j->tx_open = true;
+		j->tx_rows = 0;
+		j->tx_started = clock_mono();
+	}
 	for (size_t i = 0; i < b->nrows; i++) {
 		arena_reset(&j->arena);
 		fs->rows++;
@@ -1106,13 +1124,14 @@ static int on_batch(struct job *j, struct batch *b, struct err *err)
 	fs->pos_offset = last->offset;
 	fs->pos_line = last->line;
 	fs->pos_index = last->index;
-	if (rejects__sync(j, err) < 0 || job__checkpoint(j, err) < 0)
+	j->tx_rows += b->nrows;
+	if ((j->tx_rows >= IMPORT_COMMIT_ROWS ||
+	     clock_mono() - j->tx_started >= IMPORT_COMMIT_SECONDS) && commit(j, err) < 0)
 		goto fail;
 	progress(j, fs->name, false);
-	if (++j->batches % 4 == 0)
-		check_cancel(j);
 	return 0;
 fail:
+	j->tx_open = false;
 	store_batch_rollback(j->p, NULL);
 	return -1;
 }
@@ -1125,9 +1144,12 @@ static int on_end(struct job *j, uint32_t file, const struct err *e, struct err 
 		state__file_error(fs, e->code, e->line, e->msg);
 	fs->done = true;
 	j->state.cur_file = file + 1;
-	if (store_batch_begin(j->p, err) < 0)
-		return -1;
-	if (rejects__sync(j, err) < 0 || job__checkpoint(j, err) < 0) {
+	if (!j->tx_open) {
+		if (store_batch_begin(j->p, err) < 0)
+			return -1;
+		j->tx_open = true;
+	}
+	if (commit(j, err) < 0) {
 		store_batch_rollback(j->p, NULL);
 		return -1;
 	}
@@ -1197,6 +1219,16 @@ int frontend__run_pass(struct job *j, struct err *err)
 		}
 	}
 	pthread_join(thread, NULL);
+	if (j->tx_open) {
+		/* Cancelled in the middle of a transaction: what it applied stays (its
+		   checkpoint says so); after an error it is undone. */
+		if (rc == 0) {
+			rc = commit(j, err);
+		} else {
+			j->tx_open = false;
+			store_batch_rollback(j->p, NULL);
+		}
+	}
 out:
 	for (int i = 0; i < BATCH_POOL; i++) {
 		arena_release(&batches[i].arena);

@@ -20,8 +20,15 @@
 #include "value/value.h"
 
 /* Rows per batch, and the bytes of cells a batch may hold before it is sent anyway. */
-#define IMPORT_BATCH_ROWS 8192
-#define IMPORT_BATCH_BYTES (8 * MIB)
+#define IMPORT_BATCH_ROWS 4096
+#define IMPORT_BATCH_BYTES (4 * MIB)
+/*
+ * A transaction spans batches until it holds this many rows or this many seconds of
+ * work: every commit rewrites the index pages it touched into the log, so fewer commits
+ * write less (docs/internals/import.md, performance).
+ */
+#define IMPORT_COMMIT_ROWS 65536
+#define IMPORT_COMMIT_SECONDS 2.0
 /* Rows applied per transaction in the pass over waiting rows. */
 #define IMPORT_WAIT_BATCH 2048
 /* File-level errors kept per file in a report. */
@@ -189,6 +196,11 @@ struct job {
 	double last_progress;
 	bool cancelled;
 	uint64_t batches;
+	bool tx_open;			/* a store transaction is open (pass) */
+	uint64_t tx_rows;		/* rows applied in it */
+	double tx_started;		/* when it began (clock_mono) */
+	uint64_t nwaiting;		/* rows added to the waiting rows by this process */
+	bool maybe_waiting;		/* the job may have waiting rows (resumed, or added) */
 	struct buf payload;		/* a waiting row, serialised */
 	struct buf key, key2;		/* record keys */
 	struct buf cp;			/* the checkpoint, serialised */

@@ -386,6 +386,7 @@ static int load_state(struct job *j, struct err *err)
 	if (rc == 1) {
 		state__release(&j->state);
 		rc = state__from_json(&j->state, cp.ptr, cp.len, err) < 0 ? -1 : 1;
+		j->maybe_waiting = true; /* rows may have waited before the interruption */
 	}
 	buf_release(&cp);
 	return rc;

@@ -199,6 +199,7 @@ int waiting__add(struct job *j, const struct row *r, size_t parent_entity, const
 	w.parent_key_len = pkey_len;
 	w.payload = j->payload.ptr;
 	w.payload_len = j->payload.len;
+	j->maybe_waiting = true;
 	return store_wait_add(j->p, j->id, &w, err);
 }
 

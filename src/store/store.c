@@ -203,10 +203,18 @@ void store__new_key(uint64_t rng[2], char out[STORE_KEY_BYTES])
 	b[8] = (unsigned char)(0x80 | ((r2 >> 56) & 0x3f));
 	for (int i = 9; i < 16; i++)
 		b[i] = (unsigned char)(r2 >> (8 * (15 - i)));
-	snprintf(out, STORE_KEY_BYTES,
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-		 b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-		 b[14], b[15]);
+	/* 8-4-4-4-12 hex digits, by hand: this runs once per inserted record. */
+	{
+		static const char hex[] = "0123456789abcdef";
+		char *o = out;
+		for (int i = 0; i < 16; i++) {
+			if (i == 4 || i == 6 || i == 8 || i == 10)
+				*o++ = '-';
+			*o++ = hex[b[i] >> 4];
+			*o++ = hex[b[i] & 15];
+		}
+		*o = '\0';
+	}
 }
 
 void store_job_dir(const struct store *st, int64_t job, struct buf *out)
@@ -377,6 +385,14 @@ int store_record_insert(struct store_program *p, size_t entity, const struct sto
 			struct err *err)
 {
 	return p->be->record_insert(p, entity, vals, ret_id, ret_key, ret_conflict, err);
+}
+
+int store_record_insert_absent(struct store_program *p, size_t entity, size_t field,
+			       const struct store_val *vals, int64_t *ret_id,
+			       char ret_key[STORE_KEY_BYTES], size_t *ret_conflict, struct err *err)
+{
+	return p->be->record_insert_absent(p, entity, field, vals, ret_id, ret_key, ret_conflict,
+					   err);
 }
 
 int store_record_update(struct store_program *p, size_t entity, const struct store_record *old,

@@ -210,6 +210,15 @@ int store_record_insert(struct store_program *p, size_t entity, const struct sto
 			struct err *err);
 
 /*
+ * As store_record_insert, unless a record already holds vals[field] (field must be an
+ * identifier or unique): then nothing is written and it returns 2. One index search
+ * instead of a lookup and an insert, for rows that are usually new.
+ */
+int store_record_insert_absent(struct store_program *p, size_t entity, size_t field,
+			       const struct store_val *vals, int64_t *ret_id,
+			       char ret_key[STORE_KEY_BYTES], size_t *ret_conflict, struct err *err);
+
+/*
  * Rewrites record old (as found) with vals and state, and writes one event per changed
  * field (old value, new value; state too) with reason. Values of fields in redact
  * (indexed by field; NULL for none) are not copied into events. 0, 1 on a unique

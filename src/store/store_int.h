@@ -45,6 +45,9 @@ struct store_backend {
 			   const struct store_val *v, int64_t *ret_id, struct err *err);
 	int (*record_insert)(struct store_program *p, size_t entity, const struct store_val *vals,
 			     int64_t *ret_id, char *ret_key, size_t *ret_conflict, struct err *err);
+	int (*record_insert_absent)(struct store_program *p, size_t entity, size_t field,
+				    const struct store_val *vals, int64_t *ret_id, char *ret_key,
+				    size_t *ret_conflict, struct err *err);
 	int (*record_update)(struct store_program *p, size_t entity, const struct store_record *old,
 			     const struct store_val *vals, enum store_state state,
 			     const char *reason, const bool *redact, size_t *ret_conflict,

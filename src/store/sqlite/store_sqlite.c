@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@ struct sq_entity {
 	sqlite3_stmt **find;		/* by id, by key, then by field (nfields + 2) */
 	sqlite3_stmt **owner;		/* per field */
 	sqlite3_stmt *insert, *update, *drop;
+	sqlite3_stmt **insert_absent;	/* per field: INSERT ... ON CONFLICT (field) DO NOTHING */
 	sqlite3_stmt *by_created_job;
 	sqlite3_stmt **refs;		/* per entry of refs_from: does a child point here? */
 	size_t *refs_from;		/* pairs (entity, field) that reference this entity */
@@ -241,6 +243,18 @@ static char *column_dup(sqlite3_stmt *s, int i)
 	return t ? xstrdup((const char *)t) : NULL;
 }
 
+/*
+ * Process-wide settings, once, before the first connection: each connection is used by
+ * one thread at a time (no mutexes), and no allocation statistics (no global lock).
+ */
+static pthread_once_t configured = PTHREAD_ONCE_INIT;
+
+static void configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* Opens (creating if asked) a database file with intake's settings. */
 static int db_open(const char *path, bool create, bool durable, sqlite3 **ret, struct err *err)
 {
@@ -248,6 +262,7 @@ static int db_open(const char *path, bool create, bool durable, sqlite3 **ret, s
 	sqlite3 *db = NULL;
 	struct buf sql;
 
+	pthread_once(&configured, configure);
 	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
 		if (!create && !fs_exists(path))
 			err_set(err, ERR_NOT_FOUND, "'%s' does not exist", path);
@@ -721,6 +736,10 @@ static void entity_release(struct sq_entity *e)
 	if (e->owner)
 		for (size_t i = 0; i < nf; i++)
 			sqlite3_finalize(e->owner[i]);
+	if (e->insert_absent)
+		for (size_t i = 0; i < nf; i++)
+			sqlite3_finalize(e->insert_absent[i]);
+	free(e->insert_absent);
 	for (size_t i = 0; i < e->nrefs; i++)
 		sqlite3_finalize(e->refs[i]);
 	sqlite3_finalize(e->insert);
@@ -762,6 +781,8 @@ static int entities_build(struct sq_program *p, struct err *err)
 		en->index = i;
 		en->find = xcalloc(e->nfields + 2, sizeof(*en->find));
 		en->owner = xcalloc(e->nfields ? e->nfields : 1, sizeof(*en->owner));
+		en->insert_absent = xcalloc(e->nfields ? e->nfields : 1,
+					    sizeof(*en->insert_absent));
 		buf_reset(&b);
 		if (quote_table(&b, e->name, err) < 0)
 			goto fail;
@@ -1266,35 +1287,37 @@ static int find_conflict(struct sq_program *p, size_t entity, int64_t self,
 	return err_set(err, ERR_INTERNAL_ERROR, "a unique value clashed and no field owns it");
 }
 
-static int sq_record_insert(struct store_program *hp, size_t entity, const struct store_val *vals,
-			    int64_t *ret_id, char *ret_key, size_t *ret_conflict, struct err *err)
+/* The INSERT of a record; with absent_field, one that does nothing when that field's
+   value is taken (an upsert target). */
+static int insert_sql(struct sq_entity *en, const char *absent_field, struct buf *sql)
 {
-	struct sq_program *p = sq_program(hp);
+	buf_addf(sql, "INSERT INTO %s (key, state, created_at, updated_at, created_job, "
+		      "intake_updated_job", en->table);
+	for (size_t f = 0; f < en->e->nfields; f++) {
+		buf_adds(sql, ", ");
+		store_quote_ident(sql, en->e->fields[f].name, NULL);
+	}
+	buf_adds(sql, ") VALUES (?1, 'active', ?2, ?2, ?3, ?3");
+	for (size_t f = 0; f < en->e->nfields; f++)
+		buf_addf(sql, ", ?%zu", f + 4);
+	buf_adds(sql, ")");
+	if (absent_field) {
+		buf_adds(sql, " ON CONFLICT (");
+		store_quote_ident(sql, absent_field, NULL);
+		buf_adds(sql, ") DO NOTHING");
+	}
+	return sql->failed ? -1 : 0;
+}
+
+static int do_insert(struct sq_program *p, size_t entity, sqlite3_stmt *s,
+		     const struct store_val *vals, int64_t *ret_id, char *ret_key,
+		     size_t *ret_conflict, bool absent, struct err *err)
+{
 	struct sq_entity *en = ent(p, entity);
 	const char *now = now_iso(p);
 	char key[STORE_KEY_BYTES];
-	sqlite3_stmt *s;
 	int rc;
 
-	if (!en->insert) {
-		struct buf sql;
-		buf_init(&sql, SQL_MAX);
-		buf_addf(&sql, "INSERT INTO %s (key, state, created_at, updated_at, created_job, "
-			       "intake_updated_job", en->table);
-		for (size_t f = 0; f < en->e->nfields; f++) {
-			buf_adds(&sql, ", ");
-			store_quote_ident(&sql, en->e->fields[f].name, NULL);
-		}
-		buf_adds(&sql, ") VALUES (?1, 'active', ?2, ?2, ?3, ?3");
-		for (size_t f = 0; f < en->e->nfields; f++)
-			buf_addf(&sql, ", ?%zu", f + 4);
-		buf_adds(&sql, ")");
-		rc = prepare(p->db, sql.ptr, &en->insert, err);
-		buf_release(&sql);
-		if (rc < 0)
-			return -1;
-	}
-	s = en->insert;
 	store__new_key(p->rng, key);
 	sqlite3_reset(s);
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
@@ -1305,6 +1328,8 @@ static int sq_record_insert(struct store_program *hp, size_t entity, const struc
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc == SQLITE_DONE) {
+		if (absent && sqlite3_changes(p->db) == 0)
+			return 2;
 		*ret_id = sqlite3_last_insert_rowid(p->db);
 		if (ret_key)
 			memcpy(ret_key, key, STORE_KEY_BYTES);
@@ -1313,6 +1338,48 @@ static int sq_record_insert(struct store_program *hp, size_t entity, const struc
 	if (sqlite3_extended_errcode(p->db) == SQLITE_CONSTRAINT_UNIQUE)
 		return find_conflict(p, entity, 0, vals, ret_conflict, err);
 	return db_err(err, p->db, "cannot insert a record");
+}
+
+static int sq_record_insert(struct store_program *hp, size_t entity, const struct store_val *vals,
+			    int64_t *ret_id, char *ret_key, size_t *ret_conflict, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	struct sq_entity *en = ent(p, entity);
+
+	if (!en->insert) {
+		struct buf sql;
+		int rc;
+		buf_init(&sql, SQL_MAX);
+		insert_sql(en, NULL, &sql);
+		rc = prepare(p->db, sql.ptr, &en->insert, err);
+		buf_release(&sql);
+		if (rc < 0)
+			return -1;
+	}
+	return do_insert(p, entity, en->insert, vals, ret_id, ret_key, ret_conflict, false, err);
+}
+
+static int sq_record_insert_absent(struct store_program *hp, size_t entity, size_t field,
+				   const struct store_val *vals, int64_t *ret_id, char *ret_key,
+				   size_t *ret_conflict, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	struct sq_entity *en = ent(p, entity);
+
+	if (field >= en->e->nfields || !field_unique(en->e, field))
+		STORE_BUG("insert_absent needs a unique field");
+	if (!en->insert_absent[field]) {
+		struct buf sql;
+		int rc;
+		buf_init(&sql, SQL_MAX);
+		insert_sql(en, en->e->fields[field].name, &sql);
+		rc = prepare(p->db, sql.ptr, &en->insert_absent[field], err);
+		buf_release(&sql);
+		if (rc < 0)
+			return -1;
+	}
+	return do_insert(p, entity, en->insert_absent[field], vals, ret_id, ret_key,
+			 ret_conflict, true, err);
 }
 
 static int write_event(struct sq_program *p, size_t entity, int64_t record, const char *field,
@@ -2339,6 +2406,7 @@ const struct store_backend store_backend_sqlite = {
 	.record_find = sq_record_find,
 	.value_owner = sq_value_owner,
 	.record_insert = sq_record_insert,
+	.record_insert_absent = sq_record_insert_absent,
 	.record_update = sq_record_update,
 	.record_drop = sq_record_drop,
 	.record_purge = sq_record_purge,
