@@ -1125,7 +1125,7 @@ static int on_batch(struct job *j, struct batch *b, struct err *err)
 	fs->pos_line = last->line;
 	fs->pos_index = last->index;
 	j->tx_rows += b->nrows;
-	if ((j->tx_rows >= IMPORT_COMMIT_ROWS ||
+	if ((j->tx_rows >= j->commit_rows ||
 	     clock_mono() - j->tx_started >= IMPORT_COMMIT_SECONDS) && commit(j, err) < 0)
 		goto fail;
 	progress(j, fs->name, false);

@@ -29,6 +29,8 @@
  */
 #define IMPORT_COMMIT_ROWS 65536
 #define IMPORT_COMMIT_SECONDS 2.0
+/* INTAKE_COMMIT_ROWS (a positive number) overrides IMPORT_COMMIT_ROWS: the kill test
+   makes transactions small so that its kills meet many commits. */
 /* Rows applied per transaction in the pass over waiting rows. */
 #define IMPORT_WAIT_BATCH 2048
 /* File-level errors kept per file in a report. */
@@ -198,6 +200,7 @@ struct job {
 	uint64_t batches;
 	bool tx_open;			/* a store transaction is open (pass) */
 	uint64_t tx_rows;		/* rows applied in it */
+	uint64_t commit_rows;		/* IMPORT_COMMIT_ROWS or INTAKE_COMMIT_ROWS */
 	double tx_started;		/* when it began (clock_mono) */
 	uint64_t nwaiting;		/* rows added to the waiting rows by this process */
 	bool maybe_waiting;		/* the job may have waiting rows (resumed, or added) */

@@ -289,6 +289,14 @@ static void job_init(struct job *j, struct store *st, int64_t id, const struct l
 	buf_init(&j->key, LIMIT_CELL_BYTES + 256);
 	buf_init(&j->key2, LIMIT_CELL_BYTES + 256);
 	buf_init(&j->cp, IMPORT_CHECKPOINT_MAX);
+	j->commit_rows = IMPORT_COMMIT_ROWS;
+	{
+		const char *env = getenv("INTAKE_COMMIT_ROWS");
+		char *end;
+		unsigned long long n = env ? strtoull(env, &end, 10) : 0;
+		if (env && *env && !*end && n > 0)
+			j->commit_rows = n;
+	}
 }
 
 /* ---- creating a job ---- */
