@@ -121,9 +121,19 @@ static int write_outputs(struct store *st, int64_t job, const struct buf *report
 	struct err err;
 
 	err_clear(&err);
-	if (report_path && fs_write_file_atomic(report_path, report->ptr, report->len, &err) < 0) {
-		log_error("cannot write the report: %s", err.msg);
-		return -1;
+	if (report_path) {
+		/* The same bytes as standard output: the report and a line end. */
+		struct buf text;
+		int rc;
+		buf_init(&text, report->len + 1);
+		buf_add(&text, report->ptr, report->len);
+		buf_addc(&text, '\n');
+		rc = fs_write_file_atomic(report_path, text.ptr, text.len, &err);
+		buf_release(&text);
+		if (rc < 0) {
+			log_error("cannot write the report: %s", err.msg);
+			return -1;
+		}
 	}
 	if (rejects) {
 		struct rejects_out ro = {.target = rejects};

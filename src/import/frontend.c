@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/clock.h"
 #include "base/utf8.h"
@@ -650,8 +651,8 @@ struct frontend {
 	uint32_t start_file;		/* first file to read */
 	bool has_pos;			/* resume inside start_file */
 	uint64_t pos_offset, pos_line, pos_index;
-	struct buf *paths;		/* the job's input copies */
 	uint64_t zip_bytes;
+	size_t batch_rows;		/* rows per batch: at most a transaction's */
 };
 
 static void queue_push(struct queue *q, const struct msg *m)
@@ -908,7 +909,7 @@ static void read_file(struct frontend *fe, struct source *src, size_t entry_inde
 		}
 		r = batch_row(b);
 		decode__row(j, cfi, rec, &b->arena, r);
-		if (b->nrows >= IMPORT_BATCH_ROWS || b->arena.used >= IMPORT_BATCH_BYTES) {
+		if (b->nrows >= fe->batch_rows || b->arena.used >= IMPORT_BATCH_BYTES) {
 			send_batch(fe, b);
 			if (queue_stopped(&fe->q)) {
 				b = NULL;
@@ -1084,14 +1085,40 @@ static int on_begin(struct job *j, struct file_info *fi, struct err *err)
 	return rc;
 }
 
+/*
+ * Crash sites for tests (INTAKE_CRASH_AT=SITE:N): the process ends at once (as if killed)
+ * the Nth time it reaches SITE. Sites: before-commit (rejection bytes synced, nothing
+ * committed) and after-commit.
+ */
+void import__crash_point(const char *site)
+{
+	static const char *spec;
+	static bool read;
+	static unsigned long hits;
+	size_t n = strlen(site);
+
+	if (!read) {
+		spec = getenv("INTAKE_CRASH_AT");
+		read = true;
+	}
+	if (!spec || strncmp(spec, site, n) != 0 || spec[n] != ':')
+		return;
+	if (++hits == strtoul(spec + n + 1, NULL, 10))
+		_exit(70);
+}
+
 /* Commits the open transaction with the checkpoint (rejection bytes synced first). */
 static int commit(struct job *j, struct err *err)
 {
 	if (!j->tx_open)
 		return 0;
 	j->tx_open = false;
-	if (rejects__sync(j, err) < 0 || job__checkpoint(j, err) < 0)
+	if (rejects__sync(j, err) < 0)
 		return -1;
+	import__crash_point("before-commit");
+	if (job__checkpoint(j, err) < 0)
+		return -1;
+	import__crash_point("after-commit");
 	if (++j->batches % 2 == 0)
 		check_cancel(j);
 	return 0;
@@ -1174,6 +1201,8 @@ int frontend__run_pass(struct job *j, struct err *err)
 		arena_init(&batches[i].arena, 256 * 1024);
 		fe.q.free_batches[fe.q.nfree++] = &batches[i];
 	}
+	fe.batch_rows = j->commit_rows < IMPORT_BATCH_ROWS ? (size_t)j->commit_rows
+							  : IMPORT_BATCH_ROWS;
 	fe.start_file = j->state.cur_file;
 	if (fe.start_file < j->state.nfiles && j->state.files[fe.start_file].has_pos) {
 		const struct file_state *fs = &j->state.files[fe.start_file];

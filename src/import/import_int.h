@@ -225,6 +225,7 @@ void state__count_error(struct job_state *s, enum err_code code);
 void state__file_error(struct file_state *f, enum err_code code, uint64_t line, const char *msg);
 
 /* frontend.c: files -> headers -> decoded rows (its own thread) */
+void import__crash_point(const char *site);
 /* The value spec of a field (the caller prepares and releases it). */
 void import__spec_from_field(const struct schema_field *f, struct value_spec *s);
 int frontend__setup(struct job *j, struct err *err);

@@ -233,8 +233,12 @@ static int commit_if(struct job *j, bool force, struct err *err)
 {
 	if (!force && ops < IMPORT_WAIT_BATCH)
 		return 0;
-	if (rejects__sync(j, err) < 0 || job__checkpoint(j, err) < 0)
+	if (rejects__sync(j, err) < 0)
 		return -1;
+	import__crash_point("before-commit");
+	if (job__checkpoint(j, err) < 0)
+		return -1;
+	import__crash_point("after-commit");
 	ops = 0;
 	return store_batch_begin(j->p, err);
 }

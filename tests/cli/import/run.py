@@ -5,7 +5,7 @@ binary with a fresh data directory. Prints TAP: one line per step and per expect
 
 A case folder holds:
   steps        one step per line ('#' starts a comment line):
-                 intake ARGS... [< IN] [> OUT] [2> ERR] [=> N]
+                 [NAME=VALUE...] intake ARGS... [< IN] [> OUT] [2> ERR] [=> N]
                    runs the binary with --data pointing at the case's own data directory;
                    '=> N' is the exit status expected (default 0); OUT and ERR are files
                    in the output folder ($OUT); IN is read from the case folder
@@ -69,7 +69,7 @@ class Case:
     def result(self, ok, what, detail=""):
         self.results.append((ok, "%s: %s" % (self.name, what), detail))
 
-    def run_intake(self, line, words):
+    def run_intake(self, line, words, extra_env):
         expect = 0
         if "=>" in words:
             i = words.index("=>")
@@ -93,7 +93,7 @@ class Case:
                 continue
             args.append(self.sub(w))
             i += 1
-        env = dict(os.environ, INTAKE_NOW=NOW, INTAKE_DATA=self.data)
+        env = dict(os.environ, INTAKE_NOW=NOW, INTAKE_DATA=self.data, **extra_env)
         env.pop("INTAKE_DB", None)
         fin = open(stdin, "rb") if stdin else subprocess.DEVNULL
         try:
@@ -114,9 +114,13 @@ class Case:
 
     def step(self, line):
         words = shlex.split(line)
+        extra_env = {}
+        while words and "=" in words[0] and words[0].split("=")[0].isupper():
+            k, v = words.pop(0).split("=", 1)
+            extra_env[k] = v
         cmd = words[0]
         if cmd == "intake":
-            self.run_intake(line, words)
+            self.run_intake(line, words, extra_env)
         elif cmd == "same":
             keys = {w[1:] for w in words[3:] if w.startswith("-")}
             try:
