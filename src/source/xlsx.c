@@ -795,6 +795,7 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
 	if (x->in_row && strcmp(l, "c") == 0) {
 		const char *r = attr(atts, "r"), *t = attr(atts, "t"), *s = attr(atts, "s");
 		uint64_t col = x->next_col, style = 0;
+		size_t len;
 
 		if (r && !parse_ref(r, &col)) {
 			fail(x, ERR_UNSUPPORTED_ARCHIVE, "the workbook is corrupt: cell reference "
@@ -816,7 +817,11 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
 		x->ccol = col;
 		x->next_col = col + 1;
 		x->cstyle = (uint32_t)style;
-		snprintf(x->ctype, sizeof(x->ctype), "%s", t ? t : "n");
+		len = t ? strlen(t) : 1;
+		if (len >= sizeof(x->ctype))
+			len = sizeof(x->ctype) - 1;	/* no known type is that long */
+		memcpy(x->ctype, t ? t : "n", len);
+		x->ctype[len] = '\0';
 		buf_reset(&x->cell);
 		x->in_c = true;
 	} else if (x->in_sheetdata && strcmp(l, "row") == 0) {
