@@ -267,6 +267,13 @@ static bool parse_text(const struct value_spec *spec, const char *p, size_t n, s
 	char show[VALUE_SHOW_BYTES];
 	size_t i = 0, cps = 0;
 
+	if (spec->charset == VALUE_CHARSET_UTF8) {
+		/* The text is valid UTF-8 already: code points are the non-continuation bytes. */
+		if (spec->max_length)
+			for (; i < n; i++)
+				cps += ((unsigned char)p[i] & 0xc0) != 0x80;
+		i = n;
+	}
 	while (i < n) {
 		uint32_t cp;
 		size_t len = utf8_decode(p + i, n - i, &cp);
@@ -555,11 +562,15 @@ bool value_parse(const struct value_spec *spec, const char *cell, size_t len, st
 
 	ret_error->code = ERR_OK;
 	ret_error->msg[0] = '\0';
-	if (value_has_control(cell, len))
+	/* One pass: printable ASCII is the common case; anything else is looked at closely. */
+	size_t i = 0;
+	while (i < len && (unsigned char)cell[i] >= 0x20 && (unsigned char)cell[i] < 0x7f)
+		i++;
+	if (i < len && value_has_control(cell + i, len - i))
 		return value__fail(ret_error, ERR_INVALID_CHARACTERS,
 				   "'%s' holds a control character (shown as '?'); remove it",
 				   value__show(cell, len, show, sizeof(show)));
-	if (!utf8_is_valid(cell, len))
+	if (i < len && !utf8_is_valid(cell + i, len - i))
 		return value__fail(ret_error, ERR_INVALID_CHARACTERS,
 				   "'%s' is not valid UTF-8 text; save the file as UTF-8",
 				   value__show(cell, len, show, sizeof(show)));

@@ -68,6 +68,23 @@ const char *value__show(const char *p, size_t n, char *out, size_t cap);
 /* A double in positional notation with the fewest digits that read back the same. */
 void value__format_real(double r, struct buf *out);
 
+/* Writes v in decimal, zero-padded to width digits, at p; returns the end (no NUL). */
+static inline char *value__put_uint(char *p, unsigned v, int width)
+{
+	char tmp[12];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n < width)
+		tmp[n++] = '0';
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
 /* Drops leading and trailing spaces (CONTRACT 9). */
 void value__trim(const char **p, size_t *n);
 

@@ -7,6 +7,7 @@
 #include "value/value_int.h"
 #include "value/phone_shim.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,16 +203,23 @@ bool value__parse_phone(const struct value_spec *spec, const char *p, size_t n, 
 
 	switch (spec->output) {
 	case VALUE_PHONE_DIGITS:
-		len = snprintf(out, sizeof(out), "%d%s", res.cc, res.nsn);
+	case VALUE_PHONE_E164: {
+		char *o = out;
+		size_t nl = strlen(res.nsn);
+		if (spec->output == VALUE_PHONE_E164)
+			*o++ = '+';
+		o = value__put_uint(o, (unsigned)res.cc, 1);
+		memcpy(o, res.nsn, nl);
+		len = (int)(o - out + (ptrdiff_t)nl);
 		break;
+	}
 	case VALUE_PHONE_NATIONAL:
 		if (!phone_shim_format_national(res.cc, res.nsn, out, sizeof(out)))
 			return phone_fail(spec, p, n, &res, true, e);
 		len = (int)strlen(out);
 		break;
 	default:
-		len = snprintf(out, sizeof(out), "+%d%s", res.cc, res.nsn);
-		break;
+		return phone_fail(spec, p, n, &res, true, e);
 	}
 	*ret = (struct value){.kind = VALUE_TEXT, .s = arena_memdup0(a, out, (size_t)len),
 			      .n = (size_t)len};
