@@ -2,7 +2,17 @@
  * Import jobs from creation to report: the inputs copied into the job's folder, the
  * locks that say who owns a job and that a program runs one job at a time, the phases
  * of a run (pass, waiting rows, done), dry runs and atomic jobs, the end of a job, and
- * resume, cancel and revert. docs/internals/import.md lists the guarantees.
+ * resume, cancel and revert.
+ *
+ * Guarantees (numbered as in docs/internals/import.md, where the tests are named):
+ *  (1) a batch, its events, its rejection bytes and the checkpoint commit together;
+ *      a killed job resumes with no row applied twice and none lost;
+ *  (2) rows of one record apply in file order; (3) waiting rows live in the store and
+ *      resolve in dependency order, the same way after a resume;
+ *  (4) a dry run is the real run rolled back; (5) atomic writes nothing unless every
+ *      row is valid; (6) unique and immutable checks see the job's earlier rows;
+ *  (7) DELETE and ANONYMIZE leave no trace of cleared values; (8) revert;
+ *  (9) a job owns copies of its inputs; (10) a program runs one job at a time, in order.
  */
 #include <errno.h>
 #include <fcntl.h>
