@@ -22,7 +22,7 @@ work=$out/work
 data=
 bytes=0
 
-MEASUREMENTS="sqlite_import psql_copy parse validate"
+MEASUREMENTS="sqlite_import psql_copy parse validate import reimport dry_run import_10m"
 # Import benchmarks, added with the import pipeline (one function each, same pattern):
 #   import      the 1M-row file into a new SQLite program
 #   reimport    the same file again (every row unchanged)
@@ -165,6 +165,68 @@ bench_validate() {
 		return
 	fi
 	measure "parse + validate every cell" - "$bench_parse" validate "$data"
+}
+
+# The import benchmarks (issue: 1M people rows, seed 1, invalid-rate 0.02, dup-rate 0.05,
+# into a new program with referenceId identifier and unique phone). They share one data
+# directory: reimport runs on what import made.
+intake=$build/intake
+schema=$root/tests/data/import/_schemas/gen-people.json
+idata=$work/intake-data
+
+# An import exits 3 when some rows were rejected: that is a result, not a failure.
+ok3='"$@"; s=$?; [ "$s" -eq 0 ] || [ "$s" -eq 3 ]'
+
+new_program() {
+	rm -rf "$idata"
+	"$intake" --data "$idata" init 2>/dev/null
+	"$intake" --data "$idata" program create people --schema "$schema" >/dev/null 2>&1
+}
+
+import_data() {
+	data_file "people-$rows-seed1-mixed" --format people --rows "$rows" --seed 1 \
+		--invalid-rate 0.02 --dup-rate 0.05
+	data_rows=$rows
+}
+
+bench_import() {
+	import_data
+	if command -v sqlite3 >/dev/null; then
+		db=$work/sqlite-import-mixed.db
+		rm -f "$db"
+		measure "sqlite3 .import, same file" "unindexed text table" \
+			sqlite3 "$db" "CREATE TABLE people($(text_columns));" \
+			".import --csv --skip 1 \"$data\" people"
+		rm -f "$db"
+	fi
+	new_program
+	measure "intake import, new program" - \
+		sh -c "$ok3" sh "$intake" --data "$idata" import --program people "$data"
+}
+
+bench_reimport() {
+	import_data
+	[ -d "$idata" ] || { new_program; sh -c "$ok3" sh "$intake" --data "$idata" import \
+		--program people "$data" >/dev/null 2>&1; }
+	measure "intake import again" - \
+		sh -c "$ok3" sh "$intake" --data "$idata" import --program people "$data"
+}
+
+bench_dry_run() {
+	import_data
+	new_program
+	measure "intake import --dry-run" - \
+		sh -c "$ok3" sh "$intake" --data "$idata" import --program people --dry-run "$data"
+}
+
+bench_import_10m() {
+	data_file "people-10m-seed1-mixed" --format people --rows 10000000 --seed 1 \
+		--invalid-rate 0.02 --dup-rate 0.05
+	data_rows=10000000
+	new_program
+	measure "intake import, 10M rows" - \
+		sh -c "$ok3" sh "$intake" --data "$idata" import --program people "$data"
+	rm -rf "$idata"
 }
 
 # ---------------------------------------------------------------- main

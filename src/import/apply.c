@@ -466,17 +466,22 @@ int apply__row(struct job *j, struct row *r, bool from_wait, struct err *err)
 				      "An earlier row of this file has the same identifier; keep one "
 				      "row per record", err) < 0 ? -1 : 0;
 	}
-	if (ident && ident->builtin == SCHEMA_BUILTIN_NONE &&
+	/* Insert first while most rows are new; look up first while most exist (a file
+	   imported again). Either path gives the same outcome; only the cost differs. */
+	if (ident && ident->builtin == SCHEMA_BUILTIN_NONE && j->exists_rate < 0.5 &&
 	    (r->op == SCHEMA_OP_UPSERT || r->op == SCHEMA_OP_INSERT)) {
 		rc = insert_first(j, r, refs, ident->field, err);
-		if (rc <= 0)
+		if (rc <= 0) {
+			j->exists_rate *= 0.98;
 			return rc;
+		}
 	}
 	if (ident) {
 		found = store_record_find(j->p, r->entity, ident, &r->vals[slot], &j->arena, &rec,
 					  err);
 		if (found < 0)
 			return -1;
+		j->exists_rate = 0.98 * j->exists_rate + (found ? 0.02 : 0);
 		if (!found && ident->builtin != SCHEMA_BUILTIN_NONE)
 			return reject(j, r, ERR_RECORD_NOT_FOUND, column_of(j, r, slot),
 				      "No record has this id or key; check it, or leave it empty "
