@@ -454,8 +454,7 @@ static const char iso639_1[] =
 	"rwsascsdsesgsiskslsmsnsosqsrssstsusvswtatetgthtitktltntotrtstttwtyugukuruzvevivo"
 	"wawoxhyiyozazhzu";
 
-bool value__language_known(const char code[2]);
-bool value__language_known(const char code[2])
+static bool language_known(const char code[2])
 {
 	size_t lo = 0, hi = (sizeof(iso639_1) - 1) / 2;
 
@@ -483,7 +482,7 @@ static bool parse_language(const char *p, size_t n, struct arena *a, struct valu
 			char c = p[i];
 			code[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 'a' - 'A') : c;
 		}
-		if (value__language_known(code)) {
+		if (language_known(code)) {
 			*ret = (struct value){.kind = VALUE_TEXT, .s = arena_memdup0(a, code, 2),
 					      .n = 2};
 			return true;

@@ -104,6 +104,9 @@ int value__fmt_compile(const char *text, bool datetime, struct value_fmt *ret, s
 /* Checks the phone options of a spec (default region known to libphonenumber). */
 int value__phone_prepare(struct value_spec *spec, struct err *err);
 
+/* True when the C table holds calling code cc (tests compare it with libphonenumber). */
+bool value__calling_code_known(unsigned cc);
+
 /* Phone cache statistics and the switch the benchmark uses. */
 void value_phone_cache_enable(struct value_spec *spec, bool on);
 

@@ -52,7 +52,6 @@ static bool cc_known(unsigned cc)
 	return false;
 }
 
-bool value__calling_code_known(unsigned cc);
 bool value__calling_code_known(unsigned cc)
 {
 	return cc_known(cc);
@@ -140,7 +139,7 @@ static bool check_digits(const struct value_spec *spec, enum phone_shim_mode mod
 }
 
 static bool phone_fail(const struct value_spec *spec, const char *p, size_t n,
-		       const struct phone_shim_result *res, bool parsed, struct value_error *e)
+		       const struct phone_shim_result *res, struct value_error *e)
 {
 	char show[VALUE_SHOW_BYTES], region[64] = "";
 
@@ -148,7 +147,7 @@ static bool phone_fail(const struct value_spec *spec, const char *p, size_t n,
 	if (spec->default_region[0])
 		snprintf(region, sizeof(region), " (or a national number of %.2s)",
 			 spec->default_region);
-	if (!parsed || res->cc == 0)
+	if (res->cc == 0)
 		return value__fail(e, ERR_INVALID_PHONE,
 				   "'%s' is not a phone number with a known country code; expected "
 				   "+ and the country code, such as +254712345678%s", show, region);
@@ -199,7 +198,7 @@ bool value__parse_phone(const struct value_spec *spec, const char *p, size_t n, 
 				   "'%s' could not be checked: libphonenumber has no metadata",
 				   value__show(p, n, show, sizeof(show)));
 	if (!res.valid)
-		return phone_fail(spec, p, n, &res, true, e);
+		return phone_fail(spec, p, n, &res, e);
 
 	switch (spec->output) {
 	case VALUE_PHONE_DIGITS:
@@ -215,11 +214,11 @@ bool value__parse_phone(const struct value_spec *spec, const char *p, size_t n, 
 	}
 	case VALUE_PHONE_NATIONAL:
 		if (!phone_shim_format_national(res.cc, res.nsn, out, sizeof(out)))
-			return phone_fail(spec, p, n, &res, true, e);
+			return phone_fail(spec, p, n, &res, e);
 		len = (int)strlen(out);
 		break;
 	default:
-		return phone_fail(spec, p, n, &res, true, e);
+		return phone_fail(spec, p, n, &res, e);
 	}
 	*ret = (struct value){.kind = VALUE_TEXT, .s = arena_memdup0(a, out, (size_t)len),
 			      .n = (size_t)len};

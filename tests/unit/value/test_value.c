@@ -16,8 +16,6 @@
 #include "value/value.h"
 #include "value/value_int.h"
 
-bool value__calling_code_known(unsigned cc);
-
 static bool parse(struct value_spec *spec, const char *cell, struct arena *a, struct value *v,
 		  struct value_error *ve)
 {
