@@ -49,7 +49,6 @@ struct sq_entity {
 	sqlite3_stmt **owner;		/* per field */
 	sqlite3_stmt *insert, *update, *drop;
 	sqlite3_stmt **insert_absent;	/* per field: INSERT ... ON CONFLICT (field) DO NOTHING */
-	sqlite3_stmt *by_created_job;
 	sqlite3_stmt **refs;		/* per entry of refs_from: does a child point here? */
 	size_t *refs_from;		/* pairs (entity, field) that reference this entity */
 	size_t nrefs;
@@ -542,14 +541,8 @@ static int entity_ddl(struct buf *sql, const struct schema_entity *e, struct err
 	buf_adds(sql, " ON ");
 	quote_table(sql, e->name, err);
 	buf_adds(sql, "(key);\n");
-	buf_reset(&name);
-	index_name(&name, e->name, "_created_job");
-	buf_adds(sql, "CREATE INDEX ");
-	if (store_quote_ident(sql, name.ptr, err) < 0)
-		goto out;
-	buf_adds(sql, " ON ");
-	quote_table(sql, e->name, err);
-	buf_adds(sql, "(created_job);\n");
+	/* No index on created_job: a revert reads the table once, every import would pay
+	   for the index on each row. */
 	for (size_t f = 0; f < e->nfields; f++)
 		if (index_sql(sql, e, f, err) < 0)
 			goto out;
@@ -749,7 +742,6 @@ static void entity_release(struct sq_entity *e)
 	sqlite3_finalize(e->insert);
 	sqlite3_finalize(e->update);
 	sqlite3_finalize(e->drop);
-	sqlite3_finalize(e->by_created_job);
 	free(e->find);
 	free(e->owner);
 	free(e->refs);
