@@ -35,8 +35,9 @@
 #define IMPORT_WAIT_BATCH 2048
 /* File-level errors kept per file in a report. */
 #define IMPORT_FILE_ERRORS_MAX 16
-/* A waiting row, serialised (its cells are bounded by the record limit). */
-#define IMPORT_PAYLOAD_MAX (LIMIT_RECORD_BYTES + 64 * KIB + LIMIT_ENTITY_FIELDS * 16)
+/* A waiting row, serialised: its cells and values (bounded by the record limit, job.c
+   sizes the buffer from the configured limits) plus this much for the rest. */
+#define IMPORT_PAYLOAD_EXTRA (64 * KIB + LIMIT_ENTITY_FIELDS * 32)
 /* The checkpoint's JSON text. */
 #define IMPORT_CHECKPOINT_MAX (16 * MIB)
 

@@ -294,10 +294,15 @@ static void job_init(struct job *j, struct store *st, int64_t id, const struct l
 	store_job_dir(st, id, &dir);
 	j->dir = buf_detach(&dir, NULL);
 	arena_init(&j->arena, 64 * 1024);
-	buf_init(&j->rej, LIMIT_RECORD_BYTES + LIMIT_MESSAGE_BYTES + 4096);
-	buf_init(&j->payload, IMPORT_PAYLOAD_MAX);
-	buf_init(&j->key, LIMIT_CELL_BYTES + 256);
-	buf_init(&j->key2, LIMIT_CELL_BYTES + 256);
+	/* Sized from the configured limits: a rejected row written back can double its
+	   quotes and gain an apostrophe per cell; a waiting row keeps its cells and their
+	   values. */
+	buf_init(&j->rej, xadd(xmul(2, j->limits.record_bytes),
+			       xadd(xmul(4, j->limits.columns), 4 * LIMIT_MESSAGE_BYTES)));
+	buf_init(&j->payload, xadd(xmul(2, j->limits.record_bytes),
+				   xadd(xmul(16, j->limits.columns), IMPORT_PAYLOAD_EXTRA)));
+	buf_init(&j->key, xadd(j->limits.cell_bytes, 256));
+	buf_init(&j->key2, xadd(j->limits.cell_bytes, 256));
 	buf_init(&j->cp, IMPORT_CHECKPOINT_MAX);
 	j->commit_rows = IMPORT_COMMIT_ROWS;
 	{

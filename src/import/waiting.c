@@ -168,7 +168,7 @@ static int deserialise(const struct job *j, const void *p, size_t n, struct aren
 			r->vals[s].s = get_bytes(&rd, a, &r->vals[s].n);
 	}
 	r->ncells = get32(&rd);
-	if (rd.bad || r->ncells > LIMIT_COLUMNS + 1)
+	if (rd.bad || r->ncells > j->limits.columns + 1)
 		return err_set(err, ERR_INTERNAL_ERROR, "a waiting row does not read back");
 	r->cells = ARENA_NEW_ARRAY(a, struct csv_field, r->ncells ? r->ncells : 1);
 	for (size_t c = 0; c < r->ncells && !rd.bad; c++) {
