@@ -167,7 +167,7 @@ bench_validate() {
 	measure "parse + validate every cell" - "$bench_parse" validate "$data"
 }
 
-# The import benchmarks (issue: 1M people rows, seed 1, invalid-rate 0.02, dup-rate 0.05,
+# The import benchmarks (1M people rows, seed 1, invalid-rate 0.02, dup-rate 0.05,
 # into a new program with referenceId identifier and unique phone). They share one data
 # directory: reimport runs on what import made.
 intake=$build/intake

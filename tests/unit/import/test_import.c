@@ -256,7 +256,8 @@ static void waiting_keys_name_field_and_value(void **state)
    start (guarantee 1: a resumed job continues at its committed record). */
 static void csv_reader_resumes_at_a_record(void **state)
 {
-	static const char in[] = "\xEF\xBB\xBFid;name\r\n1;\"two\r\nlines\"\r\n\r\n2;b\n3;c\r4;\"d\"\"\"\n";
+	static const char in[] = "\xEF\xBB\xBFid;name\r\n1;\"two\r\nlines\"\r\n\r\n"
+				 "2;b\n3;c\r4;\"d\"\"\"\n";
 	const size_t n = sizeof(in) - 1;
 	struct csv_reader_opts o = {.delimiter = 0};
 	struct csv_reader *r = NULL, *r2 = NULL;
