@@ -143,6 +143,12 @@ void csv_reader_stats(const struct csv_reader *r, struct csv_stats *ret_stats);
 void csv_reader_free(struct csv_reader *r);
 
 /* A reader over a memory buffer (tests, small inputs); p must outlive the reader. */
+/*
+ * A csv_read_fn over an open file descriptor: ctx points to the int descriptor (the
+ * caller opens and closes it). Retries EINTR; a read error is io_error.
+ */
+ssize_t csv_read_fd(void *ctx, char *dst, size_t cap, struct err *err);
+
 int csv_reader_new_mem(const struct csv_reader_opts *opts, const char *p, size_t n,
 		       struct csv_reader **ret_reader, struct err *err);
 

@@ -5,8 +5,10 @@
  */
 #include "csv/csv.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/limit.h"
 #include "base/xalloc.h"
@@ -421,6 +423,19 @@ int csv_reader_new(const struct csv_reader_opts *opts, csv_read_fn read, void *c
 	memset(r->buf, 0, CSV_PAD);
 	*ret_reader = r;
 	return 0;
+}
+
+ssize_t csv_read_fd(void *ctx, char *dst, size_t cap, struct err *err)
+{
+	int fd = *(const int *)ctx;
+	ssize_t n;
+
+	do
+		n = read(fd, dst, cap);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return err_sys(err, ERR_IO_ERROR, "cannot read: %s", strerror(errno));
+	return n;
 }
 
 int csv_reader_new_mem(const struct csv_reader_opts *opts, const char *p, size_t n,

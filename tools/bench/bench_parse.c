@@ -48,19 +48,6 @@ static struct field fields[] = {
 	{ "registeredAt", false, { .type = VALUE_TYPE_DATETIME } },
 };
 
-static ssize_t read_fd(void *ctx, char *dst, size_t cap, struct err *err)
-{
-	int fd = *(int *)ctx;
-	ssize_t n;
-
-	do
-		n = read(fd, dst, cap);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return err_sys(err, ERR_IO_ERROR, "cannot read: %s", strerror(errno));
-	return n;
-}
-
 struct totals {
 	uint64_t rows;			/* data records */
 	uint64_t cells;			/* fields read */
@@ -126,7 +113,7 @@ static int run(const char *path, bool check, struct totals *t, struct err *err)
 	if (fd < 0)
 		return err_sys(err, ERR_IO_ERROR, "cannot open '%s': %s", path, strerror(errno));
 	arena_init(&a, 64 * 1024);
-	if (csv_reader_new(&opts, read_fd, &fd, &r, err) < 0)
+	if (csv_reader_new(&opts, csv_read_fd, &fd, &r, err) < 0)
 		goto out;
 	while ((got = csv_reader_next(r, &rec, err)) == 1) {
 		if (rec->index == 1) {

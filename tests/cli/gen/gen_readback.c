@@ -84,19 +84,6 @@ static struct field contacts[] = {
 	{ "BIRTHDATE", OPTIONAL, true, { .type = VALUE_TYPE_DATE } },
 };
 
-static ssize_t read_fd(void *ctx, char *dst, size_t cap, struct err *err)
-{
-	int fd = *(int *)ctx;
-	ssize_t n;
-
-	do
-		n = read(fd, dst, cap);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return err_sys(err, ERR_IO_ERROR, "cannot read: %s", strerror(errno));
-	return n;
-}
-
 static void report(const struct field *f, enum err_code code, bool *first)
 {
 	printf("%s%s:%s", *first ? "" : ",", f->name, err_name(code));
@@ -177,7 +164,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	arena_init(&a, 64 * 1024);
-	if (csv_reader_new(&opts, read_fd, &fd, &r, &err) < 0)
+	if (csv_reader_new(&opts, csv_read_fd, &fd, &r, &err) < 0)
 		goto out;
 	while ((got = csv_reader_next(r, &rec, &err)) == 1) {
 		if (rec->index == 1) {

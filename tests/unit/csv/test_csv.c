@@ -3,9 +3,11 @@
  * sniffer's window, errors of the input and of the options, and that a record's fields and
  * errors do not depend on the buffer size or on how the input arrives.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testlib.h"
 
@@ -17,6 +19,35 @@
 #include "csv/csv_int.h"
 
 static const char triggers[] = {'=', '+', '-', '@', '\t', '\r', '\n', '\0'};
+
+static void read_fd_feeds_the_reader(void **state)
+{
+	char *dir = testlib_tmpdir();
+	static const char text[] = "a,b\r\n1,\"x\ny\"\n";
+	char *path = testlib_write(dir, "in.csv", text, sizeof(text) - 1);
+	struct csv_reader_opts opts = {0};
+	const struct csv_record *rec;
+	struct csv_reader *r;
+	struct err err;
+	int fd = open(path, O_RDONLY), bad = -1;
+	char tmp[4];
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(csv_reader_new(&opts, csv_read_fd, &fd, &r, &err), 0);
+	assert_int_equal(csv_reader_next(r, &rec, &err), 1);
+	assert_int_equal(csv_reader_next(r, &rec, &err), 1);
+	assert_int_equal(rec->line, 2);
+	assert_int_equal(rec->nfields, 2);
+	assert_mem_str(rec->fields[1].ptr, rec->fields[1].len, "x\ny");
+	assert_int_equal(csv_reader_next(r, &rec, &err), 0);
+	csv_reader_free(r);
+	close(fd);
+	assert_int_equal(csv_read_fd(&bad, tmp, sizeof(tmp), &err), -1);
+	assert_int_equal(err.code, ERR_IO_ERROR);
+	free(path);
+	testlib_rmtree(dir);
+}
 
 static void escape_every_trigger_round_trips(void **state)
 {
@@ -430,6 +461,7 @@ static void record_limit_bounds_the_buffer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(read_fd_feeds_the_reader),
 		cmocka_unit_test(escape_every_trigger_round_trips),
 		cmocka_unit_test(escape_leaves_other_cells),
 		cmocka_unit_test(unescape_removes_exactly_one),
