@@ -11,30 +11,9 @@
 
 #include "base/err.h"
 #include "csv/csv.h"
+#include "chunked.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct chunked {
-	const char *p;	/* the input */
-	size_t n;	/* its length */
-	size_t off;	/* bytes handed out */
-	size_t step;	/* most bytes per read */
-};
-
-static ssize_t chunked_read(void *ctx, char *dst, size_t cap, struct err *err)
-{
-	struct chunked *c = ctx;
-	size_t k = c->n - c->off;
-
-	(void)err;
-	if (k > cap)
-		k = cap;
-	if (k > c->step)
-		k = c->step;
-	memcpy(dst, c->p + c->off, k);
-	c->off += k;
-	return (ssize_t)k;
-}
 
 static uint64_t mix(uint64_t h, const void *p, size_t n)
 {

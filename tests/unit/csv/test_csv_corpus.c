@@ -18,6 +18,7 @@
 #include "base/limit.h"
 #include "base/xalloc.h"
 #include "csv/csv.h"
+#include "chunked.h"
 #include "csv/csv_int.h"
 
 /* Inputs up to this size are read again with tiny buffers and read sizes. */
@@ -58,28 +59,6 @@ static void gen(struct buf *out, const json_t *spec)
 }
 
 /* ---- reading with a bounded read size ---- */
-
-struct chunked {
-	const char *p;	/* the input */
-	size_t n;	/* its length */
-	size_t off;	/* bytes handed out */
-	size_t chunk;	/* most bytes per call */
-};
-
-static ssize_t chunked_read(void *ctx, char *dst, size_t cap, struct err *err)
-{
-	struct chunked *c = ctx;
-	size_t k = c->n - c->off;
-
-	(void)err;
-	if (k > cap)
-		k = cap;
-	if (k > c->chunk)
-		k = c->chunk;
-	memcpy(dst, c->p + c->off, k);
-	c->off += k;
-	return (ssize_t)k;
-}
 
 static char json_char(const json_t *v, const char *what)
 {
