@@ -36,7 +36,7 @@ $(FUZZ_BUILD)/build.ninja:
 		-Db_sanitize=address,undefined -Db_lundef=false
 
 $(REL_BUILD)/build.ninja:
-	$(MESON) setup $(REL_BUILD) -Dbuildtype=release -Dtests=false -Dwerror=false
+	$(MESON) setup $(REL_BUILD) -Dbuildtype=release -Dtests=false -Dtest_hooks=false -Dwerror=false
 
 run:
 	@scripts/deps.sh run

@@ -8,6 +8,7 @@
 
 int64_t clock_now(void)
 {
+#ifdef INTAKE_TEST_HOOKS
 	const char *s = getenv("INTAKE_NOW");
 
 	if (s && *s) {
@@ -16,6 +17,7 @@ int64_t clock_now(void)
 		if (!*end)
 			return v;
 	}
+#endif
 	return (int64_t)time(NULL);
 }
 

@@ -847,8 +847,6 @@ static void read_file(struct frontend *fe, struct source *src, size_t entry_inde
 	}
 	fi->block = block_copy(blk);
 	fi->delimiter = csv_reader_delimiter(cr);
-	csv_reader_stats(cr, &stats);
-	fi->eol = stats.crlf > 0 && stats.crlf >= stats.lf ? "\r\n" : "\n";
 	/* Opencell names the entity in each row: look at the first one. */
 	if (!resume) {
 		rc = csv_reader_next(cr, &rec, &e);
@@ -856,6 +854,10 @@ static void read_file(struct frontend *fe, struct source *src, size_t entry_inde
 		if (rc < 0)
 			have_first = false;
 	}
+	/* The reader counts a record's line end when it reads on, so the header's is known
+	   only now (a resumed file keeps the line end of its checkpoint). */
+	csv_reader_stats(cr, &stats);
+	fi->eol = stats.crlf > 0 && stats.crlf >= stats.lf ? "\r\n" : "\n";
 	fi->entity = detect_entity(j, name, hdr, nhdr, have_first ? rec : NULL);
 	if (fi->entity < 0) {
 		err_set(&fi->error, ERR_UNKNOWN_FILE_TYPE,
@@ -1070,10 +1072,10 @@ static int on_begin(struct job *j, struct file_info *fi, struct err *err)
 		return 0;
 	}
 	fs->delimiter = fi->delimiter;
-	fs->crlf = strcmp(fi->eol, "\r\n") == 0;
 	fs->ncols = fi->ncols;
 	if (fs->has_pos)
 		return rejects__truncate(j, fi->index, fs->rejects_len, err);
+	fs->crlf = strcmp(fi->eol, "\r\n") == 0;
 	/* A file read from its start: its rejection file starts with the header. */
 	if (rejects__truncate(j, fi->index, 0, err) < 0)
 		return -1;
@@ -1088,10 +1090,13 @@ static int on_begin(struct job *j, struct file_info *fi, struct err *err)
 /*
  * Crash sites for tests (INTAKE_CRASH_AT=SITE:N): the process ends at once (as if killed)
  * the Nth time it reaches SITE. Sites: before-commit (rejection bytes synced, nothing
- * committed) and after-commit.
+ * committed) and after-commit. Only test builds have them (INTAKE_TEST_HOOKS).
  */
 void import__crash_point(const char *site)
 {
+#ifndef INTAKE_TEST_HOOKS
+	(void)site;
+#else
 	static const char *spec;
 	static bool read;
 	static unsigned long hits;
@@ -1105,6 +1110,7 @@ void import__crash_point(const char *site)
 		return;
 	if (++hits == strtoul(spec + n + 1, NULL, 10))
 		_exit(70);
+#endif
 }
 
 /* Commits the open transaction with the checkpoint (rejection bytes synced first). */

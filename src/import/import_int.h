@@ -29,8 +29,9 @@
  */
 #define IMPORT_COMMIT_ROWS 65536
 #define IMPORT_COMMIT_SECONDS 2.0
-/* INTAKE_COMMIT_ROWS (a positive number) overrides IMPORT_COMMIT_ROWS: the kill test
-   makes transactions small so that its kills meet many commits. */
+/* In test builds (INTAKE_TEST_HOOKS), INTAKE_COMMIT_ROWS (a positive number) overrides
+   IMPORT_COMMIT_ROWS: the kill test makes transactions small so that its kills meet many
+   commits. */
 /* Rows applied per transaction in the pass over waiting rows. */
 #define IMPORT_WAIT_BATCH 2048
 /* File-level errors kept per file in a report. */

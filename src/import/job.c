@@ -305,6 +305,7 @@ static void job_init(struct job *j, struct store *st, int64_t id, const struct l
 	buf_init(&j->key2, xadd(j->limits.cell_bytes, 256));
 	buf_init(&j->cp, IMPORT_CHECKPOINT_MAX);
 	j->commit_rows = IMPORT_COMMIT_ROWS;
+#ifdef INTAKE_TEST_HOOKS
 	{
 		const char *env = getenv("INTAKE_COMMIT_ROWS");
 		char *end;
@@ -312,6 +313,7 @@ static void job_init(struct job *j, struct store *st, int64_t id, const struct l
 		if (env && *env && !*end && n > 0)
 			j->commit_rows = n;
 	}
+#endif
 }
 
 /* ---- creating a job ---- */
