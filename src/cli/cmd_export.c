@@ -50,13 +50,8 @@ int cmd_export(int argc, char **argv, struct cli_app *app)
 		return cli_usage_error("--format '%s' is not csv or json", format);
 	if (cli_store_open(app, &st) < 0)
 		return CLI_EXIT_USAGE;
-	if (cli_program_open(st, program, &p) < 0)
+	if (cli_entity_open(st, program, entity, &p, &e) < 0)
 		goto out;
-	e = schema_entity_find(store_program_schema(p), entity);
-	if (!e) {
-		log_error("program '%s' has no entity '%s'", program, entity);
-		goto out;
-	}
 	err_clear(&err);
 	for (size_t i = 0; i < nfilters; i++)
 		if (import_filter_add(&set, store_program_schema(p), e, filters[i], &err) < 0) {
@@ -101,13 +96,8 @@ int cmd_template(int argc, char **argv, struct cli_app *app)
 		return cli_usage_error("template needs --program NAME and --entity E");
 	if (cli_store_open(app, &st) < 0)
 		return CLI_EXIT_USAGE;
-	if (cli_program_open(st, program, &p) < 0)
+	if (cli_entity_open(st, program, entity, &p, &e) < 0)
 		goto out;
-	e = schema_entity_find(store_program_schema(p), entity);
-	if (!e) {
-		log_error("program '%s' has no entity '%s'", program, entity);
-		goto out;
-	}
 	buf_init(&out, 1024 * 1024);
 	err_clear(&err);
 	if (import_template(e, &out, &err) < 0) {

@@ -58,6 +58,19 @@ int cli_program_open(struct store *st, const char *name, struct store_program **
 	return 0;
 }
 
+int cli_entity_open(struct store *st, const char *program, const char *entity,
+		    struct store_program **ret_p, const struct schema_entity **ret_e)
+{
+	if (cli_program_open(st, program, ret_p) < 0)
+		return -1;
+	*ret_e = schema_entity_find(store_program_schema(*ret_p), entity);
+	if (!*ret_e) {
+		log_error("program '%s' has no entity '%s'", program, entity);
+		return -1;
+	}
+	return 0;
+}
+
 int cli_job_id(const char *s, int64_t *ret)
 {
 	char *end;

@@ -11,6 +11,7 @@
 
 #include "base/buf.h"
 #include "cli/cli_int.h"
+#include "schema/schema.h"
 #include "store/store.h"
 
 /*
@@ -26,6 +27,14 @@ bool cli_opt_flag(char **argv, int i, const char *name);
 int cli_store_open(struct cli_app *app, struct store **ret);
 /* Opens a program by name; logs and returns -1 when it cannot. */
 int cli_program_open(struct store *st, const char *name, struct store_program **ret);
+
+/*
+ * Opens a program by name and finds one of its entities (the export and template
+ * commands); logs and returns -1 when either is missing, with *ret_p possibly set (the
+ * caller closes it).
+ */
+int cli_entity_open(struct store *st, const char *program, const char *entity,
+		    struct store_program **ret_p, const struct schema_entity **ret_e);
 
 /* Parses a job id; logs and returns -1 when it is not one. */
 int cli_job_id(const char *s, int64_t *ret);
