@@ -14,6 +14,7 @@
 #include "cli/cli_int.h"
 #include "cli/cmd_util.h"
 #include "csv/csv.h"
+#include "import/import.h"
 #include "source/source.h"
 #include "store/store.h"
 #include "base/banned.h"
@@ -29,6 +30,10 @@ struct look {
 	struct buf header;		/* the header as a JSON array */
 	uint64_t rows;			/* data records */
 	struct err error;		/* the file-level error, or ERR_OK */
+	char **names;			/* the header's names, unescaped (with --program) */
+	size_t nnames;
+	bool entity_done;		/* the entity was looked for */
+	const struct schema_entity *entity;	/* the file's entity; NULL: UNKNOWN */
 };
 
 static void add_str(struct buf *b, const char *s)
@@ -56,17 +61,34 @@ static const char *line_ending(const struct csv_stats *s)
 	return s->crlf ? "crlf" : s->lf ? "lf" : s->cr ? "cr" : NULL;
 }
 
-/*
- * The entity of a file inside a program. NEEDSWORK: the file's entity (CONTRACT 9: the
- * preset's detector, else the one entity whose fields cover the header) is decided by the
- * importer; inspect will call that same detector here once import/ offers it. Until then
- * the key is printed as null.
- */
-static const char *entity_of(struct store_program *prog, const struct look *l)
+/* The header's names as the importer sees them (the spreadsheet-safety apostrophe off). */
+static void header_names(struct look *l, const struct csv_record *rec)
 {
-	(void)prog;
-	(void)l;
-	return NULL;
+	l->names = xcalloc(rec->nfields ? rec->nfields : 1, sizeof(char *));
+	for (size_t c = 0; c < rec->nfields; c++) {
+		const char *p = rec->fields[c].ptr;
+		size_t n = rec->fields[c].len;
+		csv_unescape(&p, &n);
+		l->names[c] = xmemdup0(p, n);
+	}
+	l->nnames = rec->nfields;
+}
+
+/*
+ * The entity of a file inside a program, by the importer's own rule (CONTRACT 9), on the
+ * header and the first data record (NULL when there is none).
+ */
+static void entity_of(struct store_program *prog, struct look *l, const struct csv_record *first)
+{
+	const struct schema *sc = prog ? store_program_schema(prog) : NULL;
+	long e;
+
+	if (!sc || l->entity_done)
+		return;
+	l->entity_done = true;
+	e = import_entity_detect(sc, l->file, l->names, l->nnames, first);
+	if (e >= 0)
+		l->entity = &sc->entities[e];
 }
 
 /* The header row's (or the Fields line's) names as a JSON array. */
@@ -85,7 +107,7 @@ static void header_json(struct buf *b, const struct csv_field *f, size_t n, char
 }
 
 static void entry_json(struct buf *b, const struct look *l, bool with_entity,
-		       const char *entity, const struct csv_header_block *block)
+		       const struct csv_header_block *block)
 {
 	buf_adds(b, "{\"file\":");
 	add_str(b, l->file);
@@ -116,8 +138,11 @@ static void entry_json(struct buf *b, const struct look *l, bool with_entity,
 		buf_adds(b, "[]");
 	buf_addf(b, ",\"rows\":%llu", (unsigned long long)l->rows);
 	if (with_entity) {
+		/* As in the import report: the entity, and the type (UNKNOWN when none). */
 		buf_adds(b, ",\"entity\":");
-		add_str(b, entity);
+		add_str(b, l->entity ? l->entity->name : NULL);
+		buf_adds(b, ",\"type\":");
+		add_str(b, l->entity && l->entity->type_name ? l->entity->type_name : "UNKNOWN");
 	}
 	buf_adds(b, ",\"file_errors\":[");
 	if (l->error.code != ERR_OK) {
@@ -175,25 +200,41 @@ static bool inspect_entry(struct source *src, size_t i, const struct limits *lim
 	if (block && block->fields) {
 		header_json(&l.header, NULL, block->nfields, block->fields);
 		header_seen = true;
+		if (with_entity) {
+			l.names = xcalloc(block->nfields ? block->nfields : 1, sizeof(char *));
+			for (size_t c = 0; c < block->nfields; c++)
+				l.names[c] = xstrdup(block->fields[c]);
+			l.nnames = block->nfields;
+		}
 	}
 	while ((rc = csv_reader_next(cr, &rec, &l.error)) == 1) {
 		if (header_seen) {
+			if (with_entity && l.rows == 0)
+				entity_of(prog, &l, rec);
 			l.rows++;
 			continue;
 		}
 		header_json(&l.header, rec->fields, rec->nfields, NULL);
+		if (with_entity)
+			header_names(&l, rec);
 		header_seen = true;
 	}
-	if (rc == 0)
+	if (rc == 0) {
 		err_clear(&l.error);
+		if (with_entity && header_seen)
+			entity_of(prog, &l, NULL);	/* a header alone */
+	}
 print:
 	if (cr)
 		csv_reader_stats(cr, &l.stats);
-	entry_json(out, &l, with_entity, with_entity ? entity_of(prog, &l) : NULL, block);
+	entry_json(out, &l, with_entity, block);
 	failed = l.error.code != ERR_OK;
 	csv_reader_free(cr);	/* block points into it */
 	source_reader_close(r);
 	buf_release(&l.header);
+	for (size_t c = 0; c < l.nnames; c++)
+		free(l.names[c]);
+	free(l.names);
 	return failed;
 }
 

@@ -461,7 +461,7 @@ static bool starts_with_intake(const char *h)
 }
 
 /* Columns of the header that the entity knows (ignoring intake_* and the op column). */
-static bool entity_covers(const struct schema_entity *e, char **hdr, size_t n)
+static bool entity_covers(const struct schema_entity *e, char *const *hdr, size_t n)
 {
 	for (size_t c = 0; c < n; c++) {
 		long field;
@@ -481,21 +481,11 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-/*
- * The file's entity (CONTRACT 9): --entity; the preset's detector (Opencell's OC_ENTITY
- * cell of the first row, Vibes' .persons files); the one entity whose fields cover the
- * header (a program with one entity: that one); else -1.
- */
-static long detect_entity(struct job *j, const char *name, char **hdr, size_t n,
+long import_entity_detect(const struct schema *sc, const char *name, char *const *hdr, size_t n,
 			  const struct csv_record *first)
 {
-	const struct schema *sc = j->sc;
 	long found = -1;
 
-	if (j->entity_opt) {
-		const struct schema_entity *e = schema_entity_find(sc, j->entity_opt);
-		return e ? e - sc->entities : -1;
-	}
 	if (sc->nentities == 1)
 		return 0;
 	for (size_t c = 0; c < n && first; c++) {
@@ -522,6 +512,19 @@ static long detect_entity(struct job *j, const char *name, char **hdr, size_t n,
 		found = (long)e;
 	}
 	return found;
+}
+
+/* The file's entity (CONTRACT 9): --entity, else import_entity_detect; -1 for none. */
+static long detect_entity(struct job *j, const char *name, char **hdr, size_t n,
+			  const struct csv_record *first)
+{
+	const struct schema *sc = j->sc;
+
+	if (j->entity_opt) {
+		const struct schema_entity *e = schema_entity_find(sc, j->entity_opt);
+		return e ? e - sc->entities : -1;
+	}
+	return import_entity_detect(sc, name, hdr, n, first);
 }
 
 /* Maps the header's columns to the entity; a file-level error goes into fi->error. */

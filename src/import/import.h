@@ -21,6 +21,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/limit.h"
+#include "csv/csv.h"
 #include "schema/schema.h"
 #include "store/store.h"
 
@@ -115,6 +116,20 @@ int import_job_rejects(struct store *st, int64_t job,
 
 /* The exit status of CONTRACT 2 for a job status (0, 2 or 3; 1 for the rest). */
 int import_exit_status(enum store_job_status s);
+
+/*
+ * The entity of a file when the job does not name one (CONTRACT 9), as the importer
+ * decides it: in a program with one entity, that one; else the preset's detector (a
+ * column OC_ENTITY: the first data record's cell in it names the entity by its report
+ * type, e.g. CUSTOMER_ACCOUNT; the Vibes preset: a file whose name ends in .persons is a
+ * person); else the one entity whose fields (names and aliases, id and key) cover every
+ * column of the header, intake_* columns and the operation column aside. name is the
+ * file's (or ZIP entry's) name; header its n column names (a header block's Fields, else
+ * the header row); first the first data record, or NULL when there is none. Returns the
+ * entity's index in sc->entities, or -1: UNKNOWN.
+ */
+long import_entity_detect(const struct schema *sc, const char *name, char *const *header,
+			  size_t n, const struct csv_record *first);
 
 /* ---- templates, exports ---- */
 

@@ -7,7 +7,8 @@ A case file holds:
    "stdin":  "$FILES/x.csv",        # optional: standard input
    "setup":  [["init"], ["program", "create", "demo", "--preset", "vibes"]],
                                     # optional: intake commands run first, on a data
-                                    # directory of the case's own (for --program)
+                                    # directory of the case's own (for --program;
+                                    # $FILES may stand in their words too)
    "status": 0,                     # the exit status expected
    "output": [ ... ]}               # one JSON value per line printed, in order
 $FILES is tests/data/inspect/files/; $GEN holds inputs this runner makes with the Python
@@ -130,7 +131,8 @@ def run_case(binary, cases_dir, name, work, gen):
     env = dict(os.environ, INTAKE_DATA=nodata)
     for step in case.get("setup", []):
         env["INTAKE_DATA"] = os.path.join(work, "data-" + name)
-        p = subprocess.run([binary] + step, cwd=job, capture_output=True, env=env)
+        p = subprocess.run([binary] + [sub(a) for a in step], cwd=job, capture_output=True,
+                           env=env)
         if p.returncode:
             return ["setup 'intake %s' failed: %s" % (" ".join(step), p.stderr.decode())]
     gen_before = tree(gen)
