@@ -23,16 +23,19 @@ static const struct command {
 	{"user", cmd_user,
 	 "intake user add EMAIL [--admin] (--password-stdin)\n"
 	 "intake user grant EMAIL --program NAME --role ROLE [--scope SCOPE]"},
-	{"inspect", cmd_inspect, "intake inspect FILE... [--program NAME]"},
+	{"inspect", cmd_inspect, "intake inspect FILE... [--program NAME] [--encoding ENC]"},
 	{"template", cmd_template, "intake template --program NAME --entity E"},
 	{"import", cmd_import,
 	 "intake import --program NAME [--entity E] [--dry-run] [--atomic] [--op OP]\n"
 	 "              [--mode MODE] [--encoding ENC] [--as EMAIL]\n"
 	 "              [--report FILE.json] [--rejects FILE|DIR] [--files a.csv,b.csv] FILE..."},
 	{"jobs", cmd_jobs, "intake jobs [--program NAME]"},
-	{"job", cmd_job, "intake job show ID | job resume ID | job cancel ID | job revert ID"},
+	{"job", cmd_job,
+	 "intake job show ID | job cancel ID | job revert ID\n"
+	 "intake job resume ID [--report FILE.json] [--rejects FILE|DIR]"},
 	{"export", cmd_export,
-	 "intake export --program NAME --entity E [--format csv|json] [--filter 'field=$op:value']..."},
+	 "intake export --program NAME --entity E [--format csv|json] [--raw]\n"
+	 "              [--filter 'field=$op:value']..."},
 	{"serve", cmd_serve, "intake serve [--listen 127.0.0.1:8121]"},
 };
 
@@ -59,19 +62,26 @@ WEAK_COMMAND(cmd_job, "job")
 WEAK_COMMAND(cmd_export, "export")
 WEAK_COMMAND(cmd_serve, "serve")
 
+/* The command being run, for its usage in error messages; NULL before dispatch. */
+static const struct command *current;
+
+/* One command's usage lines, each indented by two spaces. */
+static void usage_of(const struct command *c, FILE *f)
+{
+	fputs("  ", f);
+	for (const char *u = c->usage; *u; u++) {
+		fputc(*u, f);
+		if (*u == '\n')
+			fputs("  ", f);
+	}
+	fputc('\n', f);
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage:\n", f);
-	for (size_t i = 0; i < NCOMMANDS; i++) {
-		const char *u = commands[i].usage;
-		fputs("  ", f);
-		for (; *u; u++) {
-			fputc(*u, f);
-			if (*u == '\n')
-				fputs("  ", f);
-		}
-		fputc('\n', f);
-	}
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		usage_of(&commands[i], f);
 	fputs("global options: --data DIR (INTAKE_DATA), --db URL (INTAKE_DB)\n", f);
 }
 
@@ -83,7 +93,10 @@ int cli_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	log_error("%s (see 'intake --help')", msg);
+	if (current)
+		log_error("%s (see 'intake %s --help')", msg, current->name);
+	else
+		log_error("%s (see 'intake --help')", msg);
 	return CLI_EXIT_USAGE;
 }
 
@@ -157,8 +170,19 @@ int cli_main(int argc, char **argv)
 		puts("intake " INTAKE_VERSION);
 		return CLI_EXIT_OK;
 	}
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (strcmp(argv[0], commands[i].name) == 0)
-			return commands[i].fn(argc, argv, &app);
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(argv[0], commands[i].name) != 0)
+			continue;
+		current = &commands[i];
+		/* 'intake import --help': the command's own usage (before a '--' only). */
+		for (int k = 1; k < argc && strcmp(argv[k], "--") != 0; k++) {
+			if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
+				fputs("usage:\n", stdout);
+				usage_of(current, stdout);
+				return CLI_EXIT_OK;
+			}
+		}
+		return commands[i].fn(argc, argv, &app);
+	}
 	return cli_usage_error("unknown command '%s'", argv[0]);
 }

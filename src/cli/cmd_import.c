@@ -1,5 +1,6 @@
 /* intake import: one import job from the command line (CONTRACT 2), and job resume. */
 #include <errno.h>
+#include <iconv.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -175,9 +176,14 @@ int cli_run_job(struct cli_app *app, struct store *st, int64_t job, const char *
 	if (app->stderr_tty)
 		fputs("\r\033[K", stderr);
 	if (rc < 0) {
-		log_error("job %" PRId64 " stopped: %s", job, err.msg);
-		if (err.code != ERR_INVALID_STATE && err.code != ERR_JOB_LOCKED)
-			log_error("resume it with 'intake job resume %" PRId64 "'", job);
+		/* A job that cannot run (none, ended, another process's) is one line; a job
+		   that stopped half-way says how to go on, in the same line. */
+		if (err.code == ERR_NOT_FOUND || err.code == ERR_INVALID_STATE ||
+		    err.code == ERR_JOB_LOCKED)
+			log_error("cannot run job %" PRId64 ": %s", job, err.msg);
+		else
+			log_error("job %" PRId64 " stopped: %s; resume it with 'intake job resume "
+				  "%" PRId64 "'", job, err.msg, job);
 		buf_release(&report);
 		return CLI_EXIT_USAGE;
 	}
@@ -192,6 +198,17 @@ int cli_run_job(struct cli_app *app, struct store *st, int64_t job, const char *
 		log_error("job %" PRId64 " was cancelled", job);
 	buf_release(&report);
 	return rc;
+}
+
+/* The converter of --encoding: the one source/ asks iconv for. */
+static bool encoding_known(const char *name)
+{
+	iconv_t cd = iconv_open("UTF-8", name);
+
+	if (cd == (iconv_t)-1)
+		return false;
+	iconv_close(cd);
+	return true;
 }
 
 int cmd_import(int argc, char **argv, struct cli_app *app)
@@ -248,6 +265,16 @@ int cmd_import(int argc, char **argv, struct cli_app *app)
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(inputs[i], "-") == 0 && strcmp(inputs[k], "-") == 0)
 				return cli_usage_error("standard input can be read only once");
+	/* What cannot work is refused before a job exists. */
+	if (o.encoding && !encoding_known(o.encoding))
+		return cli_usage_error("--encoding '%s' is not an encoding this system knows "
+				       "(try utf-16, windows-1252, iso-8859-1)", o.encoding);
+	for (size_t i = 0; i < ninputs; i++)
+		if (cli_input_ok(inputs[i]) < 0)
+			return CLI_EXIT_USAGE;
+	if ((report && cli_output_ok("--report", report, false) < 0) ||
+	    (rejects && cli_output_ok("--rejects", rejects, true) < 0))
+		return CLI_EXIT_USAGE;
 	if (cli_store_open(app, &st) < 0)
 		return CLI_EXIT_USAGE;
 	err_clear(&err);

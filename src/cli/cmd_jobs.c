@@ -143,6 +143,11 @@ int cmd_job(int argc, char **argv, struct cli_app *app)
 			return cli_usage_error("unknown argument '%s'", argv[i]);
 		}
 	}
+	if ((report || rejects) && strcmp(argv[1], "resume") != 0)
+		return cli_usage_error("--report and --rejects go with 'job resume' only");
+	if ((report && cli_output_ok("--report", report, false) < 0) ||
+	    (rejects && cli_output_ok("--rejects", rejects, true) < 0))
+		return CLI_EXIT_USAGE;
 	if (cli_store_open(app, &st) < 0)
 		return CLI_EXIT_USAGE;
 	err_clear(&err);
@@ -152,7 +157,11 @@ int cmd_job(int argc, char **argv, struct cli_app *app)
 		rc = cli_run_job(app, st, id, report, rejects);
 	} else if (strcmp(argv[1], "cancel") == 0) {
 		if (import_job_cancel(st, id, &err) < 0) {
-			log_error("cannot cancel job %" PRId64 ": %s", id, err.msg);
+			if (err.code == ERR_INVALID_STATE)
+				log_error("cannot cancel job %" PRId64 ": it has ended; only a "
+					  "queued or running job can be cancelled", id);
+			else
+				log_error("cannot cancel job %" PRId64 ": %s", id, err.msg);
 		} else {
 			log_info("job %" PRId64 " cancelled", id);
 			rc = CLI_EXIT_OK;

@@ -2,12 +2,16 @@
 #include "cli/cmd_util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/log.h"
+#include "base/xalloc.h"
 #include "base/banned.h"
 
 int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **ret)
@@ -69,6 +73,55 @@ int cli_entity_open(struct store *st, const char *program, const char *entity,
 		return -1;
 	}
 	return 0;
+}
+
+int cli_input_ok(const char *path)
+{
+	struct stat sb;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		log_error("cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) < 0 || S_ISDIR(sb.st_mode)) {
+		log_error("'%s' is a folder, not a file", path);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int cli_output_ok(const char *opt, const char *path, bool dir_ok)
+{
+	const char *slash = strrchr(path, '/');
+	struct stat sb;
+	char *dir;
+	int rc = 0;
+
+	if (!*path) {
+		cli_usage_error("%s needs a file name", opt);
+		return -1;
+	}
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		if (dir_ok)
+			return 0;
+		log_error("%s '%s' is a folder; name a file", opt, path);
+		return -1;
+	}
+	if (!slash)
+		return 0;
+	dir = slash == path ? xstrdup("/") : xmemdup0(path, (size_t)(slash - path));
+	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		log_error("%s '%s': there is no folder '%s'", opt, path, dir);
+		rc = -1;
+	}
+	free(dir);
+	return rc;
 }
 
 int cli_job_id(const char *s, int64_t *ret)

@@ -36,6 +36,18 @@ int cli_program_open(struct store *st, const char *name, struct store_program **
 int cli_entity_open(struct store *st, const char *program, const char *entity,
 		    struct store_program **ret_p, const struct schema_entity **ret_e);
 
+/*
+ * Checks, before any work is done, that an input can be read: a file (not a folder) that
+ * opens for reading, or "-" (standard input). Logs and returns -1 when it cannot.
+ */
+int cli_input_ok(const char *path);
+/*
+ * Checks, before any work is done, that the output named by option opt can be written:
+ * path's folder exists and path is not a folder, unless dir_ok (--rejects, which may name
+ * a folder). Logs and returns -1 when not.
+ */
+int cli_output_ok(const char *opt, const char *path, bool dir_ok);
+
 /* Parses a job id; logs and returns -1 when it is not one. */
 int cli_job_id(const char *s, int64_t *ret);
 

@@ -93,11 +93,18 @@ static const struct {
 	{"$btw", STORE_FILTER_BTW, 2},
 };
 
-/* The typed value of a filter's text for the subject's type (text when it does not parse). */
-static void typed_value(const struct schema *sc, const struct schema_entity *e,
-			const struct store_filter *f, const char *p, size_t n, struct arena *a,
-			struct store_val *ret)
+/*
+ * The typed value of a filter's text for the subject's type. A number, a boolean or a date
+ * that does not parse is an error (it could only compare as text, and match nothing or
+ * everything); bounds and lengths are not checked (age=$gt:200 is a fair question). Other
+ * types keep the text when it does not parse (it matches nothing).
+ */
+static int typed_value(const struct schema *sc, const struct schema_entity *e,
+		       const struct store_filter *f, const char *p, size_t n, struct arena *a,
+		       struct store_val *ret, struct err *err)
 {
+	int rc = 0;
+
 	ret->kind = STORE_TEXT;
 	ret->s = arena_memdup0(a, p, n);
 	ret->n = n;
@@ -106,14 +113,15 @@ static void typed_value(const struct schema *sc, const struct schema_entity *e,
 		long long v;
 		errno = 0;
 		v = strtoll(ret->s, &end, 10);
-		if (!errno && end != ret->s && !*end) {
-			ret->kind = STORE_INT;
-			ret->i = v;
-		}
-		return;
+		if (errno || end == ret->s || *end)
+			return err_set(err, ERR_INVALID_ARGUMENT, "'%.80s' is not a whole number",
+				       ret->s);
+		ret->kind = STORE_INT;
+		ret->i = v;
+		return 0;
 	}
 	if (f->builtin != SCHEMA_BUILTIN_NONE || f->op == STORE_FILTER_ILIKE)
-		return;
+		return 0;
 	{
 		const struct schema_field *fd = &e->fields[f->field];
 		struct value_spec spec;
@@ -127,13 +135,15 @@ static void typed_value(const struct schema *sc, const struct schema_entity *e,
 			const struct schema_entity *pe = schema_entity_find(sc, fd->ref_entity);
 			long b = pe && fd->ref_by ? schema_field_find(pe, fd->ref_by) : -1;
 			if (b < 0)
-				return;
+				return 0;
 			by = pe->fields[b];
 			fd = &by;
 		}
 		import__spec_from_field(fd, &spec);
+		spec.has_min = spec.has_max = false;
+		spec.max_length = 0;
 		if (value_spec_prepare(&spec, &e2) < 0)
-			return;
+			return 0;
 		if (value_parse(&spec, p, n, a, &v, &verr)) {
 			switch (v.kind) {
 			case VALUE_INT:
@@ -151,9 +161,15 @@ static void typed_value(const struct schema *sc, const struct schema_entity *e,
 			case VALUE_NULL:
 				break;
 			}
+		} else if (fd->type == SCHEMA_INTEGER || fd->type == SCHEMA_DECIMAL ||
+			   fd->type == SCHEMA_BOOLEAN || fd->type == SCHEMA_DATE ||
+			   fd->type == SCHEMA_DATETIME) {
+			rc = err_set(err, ERR_INVALID_ARGUMENT, "for %s, %s",
+				     e->fields[f->field].name, verr.msg);
 		}
 		value_spec_release(&spec);
 	}
+	return rc;
 }
 
 int import_filter_add(struct import_filter_set **set, const struct schema *sc,
@@ -238,7 +254,8 @@ int import_filter_add(struct import_filter_set **set, const struct schema *sc,
 			if (n == FILTER_VALUES_MAX)
 				return err_set(err, ERR_INVALID_ARGUMENT, "at most %d values",
 					       FILTER_VALUES_MAX);
-			typed_value(sc, e, f, p, len, &(*set)->a, &vals[n++]);
+			if (typed_value(sc, e, f, p, len, &(*set)->a, &vals[n++], err) < 0)
+				return -1;
 			if (!list || p[len] != ',')
 				break;
 			p += len + 1;
