@@ -36,6 +36,9 @@ struct csv_reader_opts {
 	char delimiter;		/* ',' ';' '\t' '|', or 0 to sniff (CONTRACT 9) */
 	bool header_block;	/* recognise a header block (CONTRACT 9); a block's
 				   Delimiter wins over sniffing, not over a set delimiter */
+	char fallback_delimiter; /* with delimiter 0: the delimiter when the file has no
+				   block Delimiter, instead of sniffing (a schema's dialect:
+				   the file's own block still wins); 0: sniff */
 	uint64_t max_cell;	/* bytes per field (too_large beyond); 0: LIMIT_CELL_BYTES */
 	uint64_t max_record;	/* bytes per record (too_large beyond); 0: LIMIT_RECORD_BYTES */
 	uint64_t max_columns;	/* fields per record (too_large beyond); 0: LIMIT_COLUMNS */

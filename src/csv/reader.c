@@ -510,6 +510,8 @@ int csv_reader_prepare(struct csv_reader *r, struct err *err)
 	r->delim = r->opts.delimiter;
 	if (!r->delim && r->block)
 		r->delim = r->block->delimiter;
+	if (!r->delim)
+		r->delim = r->opts.fallback_delimiter;
 	if (!r->delim) {
 		if (ensure(r, LIMIT_SNIFF_BYTES, err) < 0)
 			return fail(r, err);

@@ -271,7 +271,7 @@ static void decode_cell(struct job *j, const struct file_info *fi, size_t entity
 	struct entity_ctx *ec = &j->ents[entity];
 	struct value v;
 	struct value_error verr;
-	char *tmp = NULL;
+	bool ok;
 
 	if (n == 0) {
 		r->state[s] = SLOT_KEEP;
@@ -281,20 +281,18 @@ static void decode_cell(struct job *j, const struct file_info *fi, size_t entity
 		r->state[s] = SLOT_CLEAR;
 		return;
 	}
-	/* A header block's Multi-Select-Delimiter stands for the field's separator. */
+	/* A header block's Multi-Select-Delimiter stands for the field's separator (the
+	   stored form joins keys with '|' whatever the separator; a message names the
+	   file's own). */
 	if (s < e->nfields && e->fields[s].type == SCHEMA_MULTISELECT && fi->block &&
 	    fi->block->multi_select_delimiter) {
-		char from = fi->block->multi_select_delimiter;
-		char to = e->fields[s].separator ? e->fields[s].separator : '|';
-		if (from != to && memchr(p, from, n)) {
-			tmp = arena_memdup0(a, p, n);
-			for (size_t k = 0; k < n; k++)
-				if (tmp[k] == from)
-					tmp[k] = to;
-			p = tmp;
-		}
+		struct value_spec block_spec = ec->specs[s];
+		block_spec.separator = fi->block->multi_select_delimiter;
+		ok = value_parse(&block_spec, p, n, a, &v, &verr);
+	} else {
+		ok = value_parse(&ec->specs[s], p, n, a, &v, &verr);
 	}
-	if (!value_parse(&ec->specs[s], p, n, a, &v, &verr)) {
+	if (!ok) {
 		enum err_code code = verr.code;
 		if (s >= e->nfields)
 			code = verr.code == ERR_INVALID_CHARACTERS ? verr.code : ERR_INVALID_IDENTIFIER;
@@ -817,13 +815,15 @@ static void read_file(struct frontend *fe, struct source *src, size_t entry_inde
 	}
 	copts.header_block = true;
 	copts.delimiter = source_reader_delimiter(sr);
+	/* A schema's delimiter stands in for sniffing; a header block's Delimiter, the
+	   file's own word, wins over it (CONTRACT 3). */
 	if (!copts.delimiter && j->entity_opt) {
 		const struct schema_entity *ent = schema_entity_find(j->sc, j->entity_opt);
 		if (ent)
-			copts.delimiter = ent->delimiter;
+			copts.fallback_delimiter = ent->delimiter;
 	}
-	if (!copts.delimiter && j->sc->nentities == 1)
-		copts.delimiter = j->sc->entities[0].delimiter;
+	if (!copts.delimiter && !copts.fallback_delimiter && j->sc->nentities == 1)
+		copts.fallback_delimiter = j->sc->entities[0].delimiter;
 	copts.max_cell = j->limits.cell_bytes;
 	copts.max_record = j->limits.record_bytes;
 	copts.max_columns = j->limits.columns;

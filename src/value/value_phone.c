@@ -145,16 +145,16 @@ static bool phone_fail(const struct value_spec *spec, const char *p, size_t n,
 
 	value__show(p, n, show, sizeof(show));
 	if (spec->default_region[0])
-		snprintf(region, sizeof(region), " (or a national number of %.2s)",
+		snprintf(region, sizeof(region), ", or a national number of %.2s",
 			 spec->default_region);
 	if (res->cc == 0)
 		return value__fail(e, ERR_INVALID_PHONE,
 				   "'%s' is not a phone number with a known country code; expected "
 				   "+ and the country code, such as +254712345678%s", show, region);
+	/* The country code is known: what is wrong is the rest of the number. */
 	return value__fail(e, ERR_INVALID_PHONE,
 			   "'%s' is not a valid phone number for country code +%d; check the "
-			   "digits (expected + and the country code, such as +254712345678%s)",
-			   show, res->cc, region);
+			   "number of digits and the area or mobile prefix", show, res->cc);
 }
 
 bool value__parse_phone(const struct value_spec *spec, const char *p, size_t n, struct arena *a,
