@@ -318,8 +318,9 @@ static void decode_extra(struct job *j, const struct file_info *fi, const char *
 	code = arena_memdup0(a, p, (size_t)(colon - p));
 	b = schema_header_match(e, code, (size_t)(colon - p), &field);
 	if (b != SCHEMA_BUILTIN_NONE || field < 0) {
-		row__error(r, a, ERR_UNKNOWN_FIELD, code, "'%s' is not a field of %s", code,
-			   e->name);
+		row__error(r, a, ERR_UNKNOWN_FIELD, code,
+			   "The custom field '%s' is not a field of %s; add the field to the "
+			   "program or remove the cell", code, e->name);
 		return;
 	}
 	decode_cell(j, fi, (size_t)fi->entity, (size_t)field, code, colon + 1,
@@ -375,9 +376,26 @@ int decode__row(struct job *j, const struct file_info *fi, const struct csv_reco
 			if (n && !parse_op(e, p, n, &r->op)) {
 				char show[80];
 				snprintf(show, sizeof(show), "%.*s", n > 60 ? 60 : (int)n, p);
-				row__error(r, a, ERR_INVALID_OPERATION, col->name,
-					   "'%s' is not an operation; use INSERT, UPDATE, UPSERT, "
-					   "UPDATEACT, DELETE, INVALIDATE, ANONYMIZE or DROP", show);
+				if (e->noperations) {
+					/* The schema's own words are the ones a file may use. */
+					struct buf words;
+					buf_init(&words, 1024);
+					for (size_t i = 0; i < e->noperations; i++) {
+						buf_adds(&words, i == 0 ? ""
+								 : i + 1 == e->noperations ? " or "
+											   : ", ");
+						buf_adds(&words, e->operations[i].word);
+					}
+					row__error(r, a, ERR_INVALID_OPERATION, col->name,
+						   "'%s' is not an operation; use %s", show,
+						   words.ptr);
+					buf_release(&words);
+				} else {
+					row__error(r, a, ERR_INVALID_OPERATION, col->name,
+						   "'%s' is not an operation; use INSERT, UPDATE, "
+						   "UPSERT, UPDATEACT, DELETE, INVALIDATE, ANONYMIZE or "
+						   "DROP", show);
+				}
 			}
 			break;
 		case COL_UNKNOWN:
