@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "base/clock.h"
@@ -809,6 +810,7 @@ static void read_file(struct frontend *fe, struct source *src, size_t entry_inde
 	size_t nhdr = 0;
 	bool resume = fe->has_pos && file == fe->start_file;
 	bool have_first = false;
+	uint64_t hdr_line = 0;
 	int rc;
 
 	err_clear(&e);
@@ -856,6 +858,10 @@ static void read_file(struct frontend *fe, struct source *src, size_t entry_inde
 			hdr[c] = xstrdup(blk->fields[c]);
 		nhdr = blk->nfields;
 		fi->block_fields = true;
+		/* A block starts on line 1, one line per name. */
+		for (size_t k = 0; k < blk->nlines; k++)
+			if (strcasecmp(blk->lines[k].name, "Fields") == 0)
+				hdr_line = k + 1;
 	} else {
 		rc = csv_reader_next(cr, &rec, &fi->error);
 		if (rc < 0)
@@ -865,6 +871,7 @@ static void read_file(struct frontend *fe, struct source *src, size_t entry_inde
 			goto refused;
 		}
 		copy_header(rec, &hdr, &nhdr);
+		hdr_line = rec->line;
 	}
 	fi->block = block_copy(blk);
 	fi->delimiter = csv_reader_delimiter(cr);
@@ -887,8 +894,10 @@ static void read_file(struct frontend *fe, struct source *src, size_t entry_inde
 		goto refused;
 	}
 	map_header(j, fi, hdr, nhdr);
-	if (fi->error.code != ERR_OK)
+	if (fi->error.code != ERR_OK) {
+		fi->error.line = hdr_line;	/* what is wrong is in the header */
 		goto refused;
+	}
 	/* The store side owns it now and keeps it until the pass ends: read it, never
 	   change it. */
 	cfi = fi;
