@@ -20,7 +20,7 @@
 #include "value/value.h"
 
 /* Rows per batch, and the bytes of cells a batch may hold before it is sent anyway. */
-#define IMPORT_BATCH_ROWS 4096
+#define IMPORT_BATCH_ROWS 1024
 #define IMPORT_BATCH_BYTES (4 * MIB)
 /*
  * A transaction spans batches until it holds this many rows or this many seconds of

@@ -433,7 +433,14 @@ static int run_phases(struct job *j, struct err *err)
 		if (waiting__run(j, err) < 0)
 			return -1;
 		j->state.phase = PHASE_DONE;
-		if (store_batch_begin(j->p, err) < 0 || job__checkpoint(j, err) < 0)
+		if (store_batch_begin(j->p, err) < 0)
+			return -1;
+		/* What the store deferred (indexes) commits with the job's last checkpoint. */
+		if (store_job_settle(j->p, err) < 0) {
+			store_batch_rollback(j->p, NULL);
+			return -1;
+		}
+		if (job__checkpoint(j, err) < 0)
 			return -1;
 	}
 	return 0;

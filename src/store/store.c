@@ -465,6 +465,11 @@ int store_seen_add(struct store_program *p, int64_t job, const void *key, size_t
 	return p->be->seen_add(p, job, key, len, err);
 }
 
+int store_job_settle(struct store_program *p, struct err *err)
+{
+	return p->be->job_settle(p, err);
+}
+
 int store_job_forget(struct store_program *p, int64_t job, struct err *err)
 {
 	return p->be->job_forget(p, job, err);

@@ -280,7 +280,15 @@ int store_wait_count(struct store_program *p, int64_t job, uint64_t *ret_n, stru
 int store_seen_add(struct store_program *p, int64_t job, const void *key, size_t len,
 		   struct err *err);
 
-/* Removes a job's checkpoint, waiting rows and seen identifiers. */
+/*
+ * Inside the batch of a job's last commit: builds what the job deferred (the unique
+ * indexes of tables it filled from empty or nearly, docs/internals/store.md), so that
+ * they commit with the job's end. Does nothing in a dry run.
+ */
+int store_job_settle(struct store_program *p, struct err *err);
+
+/* Removes a job's checkpoint, waiting rows and seen identifiers (and builds what the job
+   deferred, if store_job_settle did not run). */
 int store_job_forget(struct store_program *p, int64_t job, struct err *err);
 
 /* ---- export ---- */

@@ -71,6 +71,7 @@ struct store_backend {
 	int (*wait_count)(struct store_program *p, int64_t job, uint64_t *ret_n, struct err *err);
 	int (*seen_add)(struct store_program *p, int64_t job, const void *key, size_t len,
 			struct err *err);
+	int (*job_settle)(struct store_program *p, struct err *err);
 	int (*job_forget)(struct store_program *p, int64_t job, struct err *err);
 
 	int (*cursor_open)(struct store_program *p, size_t entity, const struct store_filter *f,
@@ -127,6 +128,44 @@ void store__program_head_release(struct store_program *p);
  * generator seeded by getrandom), so keys of one job sort together and index appends.
  */
 void store__new_key(uint64_t rng[2], char out[STORE_KEY_BYTES]);
+
+/*
+ * Fingerprint tables (fingerprint.c, docs/internals/store.md): the hashes of one unique
+ * field's values mapped to the rowids that may hold them. A hit is a candidate that the
+ * caller confirms by reading the row, so a collision can never change an answer; a rowid
+ * whose row changed or went is a candidate that fails that check.
+ */
+struct store_fp {
+	uint32_t *slot;		/* (tag << 24) | rowid; 0: empty (fingerprint.c) */
+	size_t cap;		/* slots: 0 or a power of two */
+	unsigned bits;		/* log2(cap) */
+	size_t used;		/* slots in use */
+	uint32_t *frag;		/* per rowid: top 32 bits of its value's hash */
+	size_t nfrag;		/* entries of frag */
+};
+
+struct store_fp_probe {
+	const struct store_fp *t;	/* the table probed */
+	size_t pos;			/* the next slot to look at */
+	uint32_t frag;			/* the hash's top 32 bits */
+};
+
+/* The hash of a value (test builds: INTAKE_TEST_FP_BITS=N keeps N bits, for collisions). */
+uint64_t store__fp_hash(const struct store_val *v);
+/*
+ * Adds (h, rowid), which replaces what rowid held before. *bytes counts the memory of all
+ * of a program's tables; growing past max_bytes, or a rowid over 2^24 - 1, adds nothing
+ * and returns -1. 0 when added or there.
+ */
+int store__fp_add(struct store_fp *t, uint64_t h, int64_t rowid, size_t *bytes, size_t max_bytes);
+/* Makes room for this many entries (a table of cap > 0 exists afterwards); -1 as above. */
+int store__fp_reserve(struct store_fp *t, uint64_t entries, size_t *bytes, size_t max_bytes);
+/* The candidates for h, one by one: store__fp_probe_next gives 1 and a rowid, 0 at the end. */
+void store__fp_probe_start(const struct store_fp *t, uint64_t h, struct store_fp_probe *pr);
+int store__fp_probe_next(struct store_fp_probe *pr, int64_t *ret_rowid);
+void store__fp_release(struct store_fp *t, size_t *bytes);
+/* The memory a table of this many entries takes. */
+size_t store__fp_bytes_for(uint64_t entries);
 
 /* The column type and store kind of a schema type. */
 enum store_kind store__kind_of(enum schema_type t);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/clock.h"
 #include "base/fs.h"
@@ -32,12 +33,41 @@
    pages: a hot index page rewritten by many commits is copied once, not each time. */
 #define WAL_PAGES_JOB 32768
 #define CURSOR_CHUNK 1000	/* rows per read transaction of an export */
+/*
+ * Deferred indexes and fingerprint tables (docs/internals/store.md, "Imports"). A table
+ * with at most DEFER_ROWS rows (its largest id) when a job first uses it drops its unique
+ * indexes and answers lookups by unique value from fingerprint tables; the job builds the
+ * indexes before its last commit, or as soon as the program's fingerprint tables would
+ * pass FP_BYTES_MAX. A larger table keeps its indexes; a field it is looked up by
+ * FP_LOOKUPS times in a job gets a fingerprint table made from its index, if it fits.
+ */
+#define DEFER_ROWS 10000
+#define FP_BYTES_MAX (32 * MIB)
+#define FP_LOOKUPS 4096
+/* Page cache while a table defers its indexes: its pages are appended, not searched. */
+#define CACHE_KIB_DEFER 4096
+/* Page cache while deferred indexes are built (SQLite's sorter takes as much again). */
+#define CACHE_KIB_BUILD 8192
 #define SQL_MAX (4 * MIB)	/* one generated statement (1,500 quoted columns fit) */
 
 struct sq_store {
 	struct store head;	/* first: the common head */
 	sqlite3 *db;		/* the system database; owned */
 };
+
+/*
+ * How a job looks an entity's unique values up (set when the job first uses the entity,
+ * forgotten when the job ends or a transaction is rolled back).
+ */
+enum ent_mode {
+	EM_OFF,		/* no job: the indexes, through SQL */
+	EM_INDEX,	/* the indexes are there; fingerprint tables for the fields looked up
+			   most, the indexes for the rest and for every unique check */
+	EM_DEFER,	/* the unique indexes are dropped until the job ends: every unique
+			   field has a fingerprint table, and the checks are made with them */
+};
+
+#define FP_NEVER UINT32_MAX
 
 /* Statements of one entity, prepared on first use. */
 struct sq_entity {
@@ -52,6 +82,11 @@ struct sq_entity {
 	sqlite3_stmt **refs;		/* per entry of refs_from: does a child point here? */
 	size_t *refs_from;		/* pairs (entity, field) that reference this entity */
 	size_t nrefs;
+	enum ent_mode mode;		/* during a job: how unique values are looked up */
+	struct store_fp *fp;		/* per field: fingerprint table (cap 0: none) */
+	uint32_t *lookups;		/* per field: lookups through the index in this job;
+					   FP_NEVER once a table for it did not fit */
+	sqlite3_stmt **value_at;	/* per field: SELECT field FROM table WHERE id = ?1 */
 };
 
 enum {
@@ -94,6 +129,12 @@ struct sq_program {
 	bool dry;			/* inside store_dry_begin */
 	bool in_batch;			/* between batch begin and commit/rollback */
 	bool big_cache;			/* the job-sized page cache is set */
+	int cache_kib;			/* the page cache set (0: the idle one) */
+	size_t fp_bytes;		/* memory of all fingerprint tables */
+	size_t fp_max;			/* FP_BYTES_MAX (test builds: INTAKE_TEST_FP_BYTES) */
+	int64_t defer_rows;		/* DEFER_ROWS (INTAKE_TEST_DEFER_ROWS; -1: never) */
+	uint32_t fp_lookups;		/* FP_LOOKUPS (INTAKE_TEST_FP_LOOKUPS) */
+	unsigned builds;		/* indexes built by this handle (a test crash site) */
 	uint64_t rng[2];		/* key generator state */
 	char now_iso[CLOCK_ISO_BYTES];	/* head.job.now as text */
 	int64_t now_for;		/* the time now_iso was made from */
@@ -556,6 +597,477 @@ out:
 	return rc;
 }
 
+/* ---- deferred indexes and fingerprint tables (docs/internals/store.md) ---- */
+
+/* Test builds: INTAKE_CRASH_AT=index-build:N ends the process (as if killed) once the Nth
+   index of a deferred build is made, before anything commits. */
+static void crash_after_index_build(struct sq_program *p)
+{
+#ifdef INTAKE_TEST_HOOKS
+	const char *s = getenv("INTAKE_CRASH_AT");
+
+	p->builds++;
+	if (s && strncmp(s, "index-build:", 12) == 0 && strtoul(s + 12, NULL, 10) == p->builds)
+		_exit(70);
+#else
+	(void)p;
+#endif
+}
+
+static void tunables(struct sq_program *p)
+{
+	p->fp_max = FP_BYTES_MAX;
+	p->defer_rows = DEFER_ROWS;
+	p->fp_lookups = FP_LOOKUPS;
+#ifdef INTAKE_TEST_HOOKS
+	{
+		const char *s;
+		if ((s = getenv("INTAKE_TEST_FP_BYTES")) && *s)
+			p->fp_max = (size_t)strtoull(s, NULL, 10);
+		if ((s = getenv("INTAKE_TEST_DEFER_ROWS")) && *s)
+			p->defer_rows = strtoll(s, NULL, 10);
+		if ((s = getenv("INTAKE_TEST_FP_LOOKUPS")) && *s)
+			p->fp_lookups = (uint32_t)strtoul(s, NULL, 10);
+	}
+#endif
+}
+
+/* Lookups through fingerprint tables happen only inside a job's transactions. */
+static bool job_active(const struct sq_program *p)
+{
+	return p->head.job.job > 0 && (p->in_batch || p->dry);
+}
+
+static int set_cache(struct sq_program *p, int kib, struct err *err)
+{
+	char sql[64];
+
+	if (p->cache_kib == kib)
+		return 0;
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", kib);
+	if (exec(p->db, sql, err) < 0)
+		return -1;
+	p->cache_kib = kib;
+	return 0;
+}
+
+/* The job's page cache: small while some table appends without its indexes. */
+static int job_cache(struct sq_program *p, struct err *err)
+{
+	for (size_t i = 0; i < p->nents; i++)
+		if (p->ents[i].mode == EM_DEFER)
+			return set_cache(p, CACHE_KIB_DEFER, err);
+	return set_cache(p, CACHE_KIB_JOB, err);
+}
+
+static size_t unique_count(const struct schema_entity *e)
+{
+	size_t n = 0;
+
+	for (size_t f = 0; f < e->nfields; f++)
+		n += field_unique(e, f);
+	return n;
+}
+
+static void fp_drop_all(struct sq_program *p, struct sq_entity *en)
+{
+	for (size_t f = 0; f < en->e->nfields; f++)
+		store__fp_release(&en->fp[f], &p->fp_bytes);
+}
+
+/* Forgets every entity's mode and tables: the job ended, or what they describe was rolled
+   back. */
+static void modes_reset(struct sq_program *p)
+{
+	for (size_t i = 0; i < p->nents; i++) {
+		struct sq_entity *en = &p->ents[i];
+		fp_drop_all(p, en);
+		memset(en->lookups, 0, en->e->nfields * sizeof(*en->lookups));
+		en->mode = EM_OFF;
+	}
+}
+
+/* Runs one statement built in sql (no rows). */
+static int exec_buf(struct sq_program *p, struct buf *sql, struct err *err)
+{
+	if (sql->failed)
+		return err_set(err, ERR_INTERNAL_ERROR, "a statement is too long");
+	return exec(p->db, sql->ptr, err);
+}
+
+/* "DROP INDEX ..." or "CREATE UNIQUE INDEX IF NOT EXISTS ..." for a unique field. */
+static int unique_index_sql(struct buf *sql, const struct schema_entity *e, size_t f, bool create,
+			    struct err *err)
+{
+	struct buf name;
+	int rc = -1;
+
+	buf_init(&name, 512);
+	index_name(&name, e->name, e->fields[f].name);
+	buf_adds(sql, create ? "CREATE UNIQUE INDEX IF NOT EXISTS " : "DROP INDEX IF EXISTS ");
+	if (store_quote_ident(sql, name.ptr, err) < 0)
+		goto out;
+	if (create) {
+		buf_adds(sql, " ON ");
+		if (quote_table(sql, e->name, err) < 0)
+			goto out;
+		buf_addc(sql, '(');
+		if (store_quote_ident(sql, e->fields[f].name, err) < 0)
+			goto out;
+		buf_addc(sql, ')');
+	}
+	rc = 0;
+out:
+	buf_release(&name);
+	return rc;
+}
+
+/* How many of the entity's unique indexes are missing (a job deferred them). */
+static int missing_indexes(struct sq_program *p, struct sq_entity *en, size_t *ret,
+			   struct err *err)
+{
+	sqlite3_stmt *q = NULL;
+	struct buf name;
+	int rc = 0;
+
+	*ret = 0;
+	if (prepare(p->db, "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?1", &q,
+		    err) < 0)
+		return -1;
+	buf_init(&name, 512);
+	for (size_t f = 0; f < en->e->nfields && rc == 0; f++) {
+		int step;
+		if (!field_unique(en->e, f))
+			continue;
+		buf_reset(&name);
+		index_name(&name, en->e->name, en->e->fields[f].name);
+		sqlite3_reset(q);
+		sqlite3_bind_text(q, 1, name.ptr, -1, SQLITE_STATIC);
+		step = sqlite3_step(q);
+		if (step == SQLITE_DONE)
+			(*ret)++;
+		else if (step != SQLITE_ROW)
+			rc = db_err(err, p->db, "cannot read the database's indexes");
+	}
+	sqlite3_finalize(q);
+	buf_release(&name);
+	return rc;
+}
+
+/* Creates the entity's missing unique indexes (in the open transaction). */
+static int indexes_build(struct sq_program *p, struct sq_entity *en, struct err *err)
+{
+	struct buf sql;
+	int rc = 0;
+
+	buf_init(&sql, SQL_MAX);
+	for (size_t f = 0; f < en->e->nfields && rc == 0; f++) {
+		if (!field_unique(en->e, f))
+			continue;
+		buf_reset(&sql);
+		rc = unique_index_sql(&sql, en->e, f, true, err);
+		if (rc == 0)
+			rc = exec_buf(p, &sql, err);
+		if (rc == 0)
+			crash_after_index_build(p);
+	}
+	buf_release(&sql);
+	return rc;
+}
+
+/* A table that deferred its indexes gets them back; its tables go (they only served the
+   checks the indexes now make). */
+static int undefer(struct sq_program *p, struct sq_entity *en, struct err *err)
+{
+	fp_drop_all(p, en);
+	if (set_cache(p, CACHE_KIB_BUILD, err) < 0 || indexes_build(p, en, err) < 0)
+		return -1;
+	en->mode = EM_INDEX;
+	return job_cache(p, err);
+}
+
+static int max_rowid(struct sq_program *p, struct sq_entity *en, int64_t *ret, struct err *err)
+{
+	sqlite3_stmt *q = NULL;
+	struct buf sql;
+	int rc;
+
+	buf_init(&sql, 1024);
+	buf_addf(&sql, "SELECT coalesce(max(id), 0) FROM %s", en->table);
+	rc = prepare(p->db, sql.ptr, &q, err);
+	buf_release(&sql);
+	if (rc < 0)
+		return -1;
+	rc = sqlite3_step(q);
+	*ret = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? 0 : db_err(err, p->db, "cannot count records");
+}
+
+/* Whether fingerprint tables for n fields of rows entries each fit in what is left. */
+static bool fp_fits(const struct sq_program *p, int64_t rows, size_t n)
+{
+	size_t need;
+
+	if (rows < 0 || rows >= (1 << 24))
+		return false;
+	need = xmul(n, store__fp_bytes_for((uint64_t)rows));
+	return p->fp_bytes <= p->fp_max && need <= p->fp_max - p->fp_bytes;
+}
+
+/*
+ * Fills the tables of the given fields (a set: want[f]) from the table's rows, made
+ * for rows entries (the largest id, at least the number of rows).
+ * 0 done, 1 they did not fit (the tables are dropped), -1 error.
+ */
+static int fp_fill(struct sq_program *p, struct sq_entity *en, const bool *want, int64_t rows,
+		   struct err *err)
+{
+	sqlite3_stmt *q = NULL;
+	struct buf sql;
+	size_t *cols = xcalloc(en->e->nfields ? en->e->nfields : 1, sizeof(*cols));
+	size_t ncols = 0;
+	int rc, out = 0;
+
+	buf_init(&sql, SQL_MAX);
+	buf_adds(&sql, "SELECT id");
+	for (size_t f = 0; f < en->e->nfields; f++)
+		if (want[f]) {
+			buf_adds(&sql, ", ");
+			store_quote_ident(&sql, en->e->fields[f].name, NULL);
+			cols[ncols++] = f;
+		}
+	buf_addf(&sql, " FROM %s", en->table);
+	if (ncols == 1) {
+		/* One field: its index holds every value and is smaller than the table. */
+		buf_adds(&sql, " WHERE ");
+		store_quote_ident(&sql, en->e->fields[cols[0]].name, NULL);
+		buf_adds(&sql, " IS NOT NULL");
+	}
+	rc = sql.failed ? err_set(err, ERR_INTERNAL_ERROR, "a statement is too long")
+			: prepare(p->db, sql.ptr, &q, err);
+	buf_release(&sql);
+	if (rc < 0) {
+		free(cols);
+		return -1;
+	}
+	for (size_t c = 0; c < ncols && out == 0; c++)
+		if (store__fp_reserve(&en->fp[cols[c]], (uint64_t)rows, &p->fp_bytes, p->fp_max) < 0)
+			out = 1;
+	while (out == 0 && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(q, 0);
+		for (size_t c = 0; c < ncols && out == 0; c++) {
+			struct store_val v;
+			const unsigned char *t;
+			memset(&v, 0, sizeof(v));
+			switch (sqlite3_column_type(q, (int)c + 1)) {
+			case SQLITE_NULL:
+				continue;
+			case SQLITE_INTEGER:
+				v.kind = STORE_INT;
+				v.i = sqlite3_column_int64(q, (int)c + 1);
+				break;
+			case SQLITE_FLOAT:
+				v.kind = STORE_REAL;
+				v.r = sqlite3_column_double(q, (int)c + 1);
+				break;
+			default:
+				t = sqlite3_column_text(q, (int)c + 1);
+				v.kind = STORE_TEXT;
+				v.s = t ? (const char *)t : "";
+				v.n = (size_t)sqlite3_column_bytes(q, (int)c + 1);
+				break;
+			}
+			if (store__fp_add(&en->fp[cols[c]], store__fp_hash(&v), id, &p->fp_bytes,
+					  p->fp_max) < 0)
+				out = 1;
+		}
+	}
+	sqlite3_finalize(q);
+	if (out == 0 && rc != SQLITE_DONE)
+		out = db_err(err, p->db, "cannot read the records");
+	if (out != 0)
+		for (size_t c = 0; c < ncols; c++)
+			store__fp_release(&en->fp[cols[c]], &p->fp_bytes);
+	free(cols);
+	return out;
+}
+
+/*
+ * The mode of an entity in a job, set when the job first uses it (inside a transaction,
+ * so the DDL commits with the job's batches): a small table, or one a killed job left
+ * without its indexes, defers them while its fingerprint tables fit; any other table has
+ * its indexes (made again if a job left them out).
+ */
+static int ent_mode(struct sq_program *p, struct sq_entity *en, struct err *err)
+{
+	size_t nuniq, missing;
+	int64_t rows;
+
+	if (en->mode != EM_OFF || !job_active(p))
+		return 0;
+	nuniq = unique_count(en->e);
+	if (nuniq == 0) {
+		en->mode = EM_INDEX;
+		return 0;
+	}
+	if (max_rowid(p, en, &rows, err) < 0 || missing_indexes(p, en, &missing, err) < 0)
+		return -1;
+	if (p->defer_rows >= 0 && (rows <= p->defer_rows || missing > 0) &&
+	    fp_fits(p, rows, nuniq)) {
+		bool *want = xcalloc(en->e->nfields ? en->e->nfields : 1, sizeof(bool));
+		struct buf sql;
+		int rc = 0;
+		buf_init(&sql, SQL_MAX);
+		for (size_t f = 0; f < en->e->nfields && rc == 0; f++) {
+			if (!field_unique(en->e, f))
+				continue;
+			want[f] = true;
+			buf_reset(&sql);
+			rc = unique_index_sql(&sql, en->e, f, false, err);
+			if (rc == 0)
+				rc = exec_buf(p, &sql, err);
+		}
+		buf_release(&sql);
+		if (rc == 0)
+			rc = fp_fill(p, en, want, rows, err);
+		free(want);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			en->mode = EM_DEFER;
+			return job_cache(p, err);
+		}
+		/* They did not fit after all: the indexes come back below. */
+		missing = 1;
+	}
+	if (missing > 0 && indexes_build(p, en, err) < 0)
+		return -1;
+	en->mode = EM_INDEX;
+	return job_cache(p, err);
+}
+
+/* Records a row's unique values (after an insert or a change) in the entity's tables. */
+static int fp_note(struct sq_program *p, struct sq_entity *en, int64_t id,
+		   const struct store_val *vals, const struct store_val *old, struct err *err)
+{
+	for (size_t f = 0; f < en->e->nfields; f++) {
+		struct store_fp *t = &en->fp[f];
+		if (t->cap == 0 || vals[f].kind == STORE_NULL ||
+		    (old && store_val_equal(&old[f], &vals[f])))
+			continue;
+		if (store__fp_add(t, store__fp_hash(&vals[f]), id, &p->fp_bytes, p->fp_max) == 0)
+			continue;
+		/* Full: a deferring table builds its indexes; elsewhere the field goes back
+		   to its index for good. */
+		if (en->mode == EM_DEFER)
+			return undefer(p, en, err);
+		store__fp_release(t, &p->fp_bytes);
+		en->lookups[f] = FP_NEVER;
+	}
+	return 0;
+}
+
+/* The statement that reads one field of a record by id. */
+static sqlite3_stmt *value_at_stmt(struct sq_program *p, struct sq_entity *en, size_t f,
+				   struct err *err)
+{
+	if (!en->value_at[f]) {
+		struct buf sql;
+		int rc;
+		buf_init(&sql, 1024);
+		buf_adds(&sql, "SELECT ");
+		store_quote_ident(&sql, en->e->fields[f].name, NULL);
+		buf_addf(&sql, " FROM %s WHERE id = ?1", en->table);
+		rc = prepare(p->db, sql.ptr, &en->value_at[f], err);
+		buf_release(&sql);
+		if (rc < 0)
+			return NULL;
+	}
+	sqlite3_reset(en->value_at[f]);
+	return en->value_at[f];
+}
+
+/* Whether column i of a row holds exactly v (v of the column's own kind). */
+static bool column_is(sqlite3_stmt *s, int i, const struct store_val *v)
+{
+	switch (sqlite3_column_type(s, i)) {
+	case SQLITE_INTEGER:
+		return v->kind == STORE_INT && sqlite3_column_int64(s, i) == v->i;
+	case SQLITE_FLOAT:
+		return v->kind == STORE_REAL && sqlite3_column_double(s, i) == v->r;
+	case SQLITE_TEXT:
+		return v->kind == STORE_TEXT && (size_t)sqlite3_column_bytes(s, i) == v->n &&
+		       memcmp(sqlite3_column_text(s, i), v->s, v->n) == 0;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Whether the fingerprint table answers for field f and value v: the entity defers its
+ * indexes, or the field was looked up often enough to get a table (made here). Values
+ * of another kind than the column's go through SQL, whose comparison rules they need.
+ */
+static int fp_answers(struct sq_program *p, struct sq_entity *en, size_t f,
+		      const struct store_val *v, struct err *err)
+{
+	bool *want;
+	int64_t rows;
+	int rc;
+
+	if (ent_mode(p, en, err) < 0)
+		return -1;
+	if (en->mode == EM_OFF || !field_unique(en->e, f) || v->kind == STORE_NULL ||
+	    v->kind != store__kind_of(en->e->fields[f].type))
+		return 0;
+	if (en->fp[f].cap > 0)
+		return 1;
+	if (p->fp_lookups == FP_NEVER || en->lookups[f] == FP_NEVER ||
+	    en->lookups[f]++ < p->fp_lookups)
+		return 0;
+	en->lookups[f] = FP_NEVER; /* one try per job */
+	if (max_rowid(p, en, &rows, err) < 0)
+		return -1;
+	if (!fp_fits(p, rows + rows / 4 + 1024, 1))
+		return 0;
+	want = xcalloc(en->e->nfields, sizeof(bool));
+	want[f] = true;
+	rc = fp_fill(p, en, want, rows + rows / 4 + 1024, err);
+	free(want);
+	if (rc < 0)
+		return -1;
+	return rc == 0 ? 1 : 0;
+}
+
+/* The id of the record whose field f holds v, through the fingerprint table: 1, 0, -1. */
+static int fp_owner(struct sq_program *p, struct sq_entity *en, size_t f,
+		    const struct store_val *v, int64_t *ret_id, struct err *err)
+{
+	struct store_fp_probe pr;
+	int64_t id;
+
+	store__fp_probe_start(&en->fp[f], store__fp_hash(v), &pr);
+	while (store__fp_probe_next(&pr, &id)) {
+		sqlite3_stmt *s = value_at_stmt(p, en, f, err);
+		int rc;
+		bool same;
+		if (!s)
+			return -1;
+		sqlite3_bind_int64(s, 1, id);
+		rc = sqlite3_step(s);
+		same = rc == SQLITE_ROW && column_is(s, 0, v);
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return db_err(err, p->db, "cannot look a value up");
+		if (same) {
+			*ret_id = id;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* ---- programs ---- */
 
 static void program_db_path(const char *data_dir, int64_t id, struct buf *out)
@@ -723,9 +1235,19 @@ static int sq_program_list(struct store *st, struct store_program_info **ret, si
 	return 0;
 }
 
-static void entity_release(struct sq_entity *e)
+static void entity_release(struct sq_program *p, struct sq_entity *e)
 {
 	size_t nf = e->e ? e->e->nfields : 0;
+
+	if (e->fp)
+		for (size_t i = 0; i < nf; i++)
+			store__fp_release(&e->fp[i], &p->fp_bytes);
+	if (e->value_at)
+		for (size_t i = 0; i < nf; i++)
+			sqlite3_finalize(e->value_at[i]);
+	free(e->fp);
+	free(e->lookups);
+	free(e->value_at);
 
 	if (e->find)
 		for (size_t i = 0; i < nf + 2; i++)
@@ -754,7 +1276,7 @@ static void entity_release(struct sq_entity *e)
 static void entities_release(struct sq_program *p)
 {
 	for (size_t i = 0; i < p->nents; i++)
-		entity_release(&p->ents[i]);
+		entity_release(p, &p->ents[i]);
 	free(p->ents);
 	p->ents = NULL;
 	p->nents = 0;
@@ -779,6 +1301,9 @@ static int entities_build(struct sq_program *p, struct err *err)
 		en->owner = xcalloc(e->nfields ? e->nfields : 1, sizeof(*en->owner));
 		en->insert_absent = xcalloc(e->nfields ? e->nfields : 1,
 					    sizeof(*en->insert_absent));
+		en->fp = xcalloc(e->nfields ? e->nfields : 1, sizeof(*en->fp));
+		en->lookups = xcalloc(e->nfields ? e->nfields : 1, sizeof(*en->lookups));
+		en->value_at = xcalloc(e->nfields ? e->nfields : 1, sizeof(*en->value_at));
 		buf_reset(&b);
 		if (quote_table(&b, e->name, err) < 0)
 			goto fail;
@@ -882,6 +1407,8 @@ static int sq_program_open(struct store *st, const char *name, int64_t id,
 	program_db_path(st->data_dir, p->head.id, &path);
 	if (db_open(path.ptr, false, false, &p->db, err) < 0)
 		goto out;
+	p->cache_kib = CACHE_KIB_IDLE;
+	tunables(p);
 	if (migrate(p->db, program_migrations, program_migration_nfiles, err) < 0)
 		goto out;
 	if (meta_get(p->db, "schema", &json, err) < 0)
@@ -1004,11 +1531,10 @@ static int sq_program_compact(struct store_program *hp, struct err *err)
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
 		return db_err(err, p->db, "cannot checkpoint the program's log");
 	if (p->big_cache) {
-		char sql[128];
-		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d; PRAGMA wal_autocheckpoint = 1000",
-			 CACHE_KIB_IDLE);
 		p->big_cache = false;
-		return exec(p->db, sql, err);
+		if (set_cache(p, CACHE_KIB_IDLE, err) < 0)
+			return -1;
+		return exec(p->db, "PRAGMA wal_autocheckpoint = 1000", err);
 	}
 	return 0;
 }
@@ -1023,9 +1549,8 @@ static int sq_batch_begin(struct store_program *hp, struct err *err)
 		STORE_BUG("batch inside a batch");
 	if (!p->big_cache && !p->dry) {
 		char sql[128];
-		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d; PRAGMA wal_autocheckpoint = %d",
-			 CACHE_KIB_JOB, WAL_PAGES_JOB);
-		if (exec(p->db, sql, err) < 0)
+		snprintf(sql, sizeof(sql), "PRAGMA wal_autocheckpoint = %d", WAL_PAGES_JOB);
+		if (exec(p->db, sql, err) < 0 || job_cache(p, err) < 0)
 			return -1;
 		p->big_cache = true;
 	}
@@ -1043,6 +1568,8 @@ static int sq_batch_rollback(struct store_program *hp, struct err *err)
 	if (!p->in_batch)
 		return 0;
 	p->in_batch = false;
+	/* What the fingerprint tables and modes describe may be undone. */
+	modes_reset(p);
 	if (p->dry)
 		rc = exec(p->db, "ROLLBACK TO batch; RELEASE batch", err);
 	else
@@ -1114,9 +1641,7 @@ static int sq_dry_begin(struct store_program *hp, struct err *err)
 	if (p->dry || p->in_batch)
 		STORE_BUG("dry run inside a transaction");
 	if (!p->big_cache) {
-		char sql[64];
-		snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", CACHE_KIB_JOB);
-		if (exec(p->db, sql, err) < 0)
+		if (job_cache(p, err) < 0)
 			return -1;
 		p->big_cache = true;
 	}
@@ -1134,6 +1659,7 @@ static int sq_dry_end(struct store_program *hp, struct err *err)
 		return 0;
 	if (p->in_batch)
 		sq_batch_rollback(hp, NULL);
+	modes_reset(p);
 	p->dry = false;
 	if (sqlite3_get_autocommit(p->db))
 		return 0;
@@ -1205,15 +1731,51 @@ static void read_record(sqlite3_stmt *s, struct sq_entity *en, struct arena *a,
 		column_val(s, (int)f + 7, a, &r->vals[f]);
 }
 
+/* The record whose field f holds v, through the fingerprint table: 1 (*ret), 0, -1. */
+static int fp_find(struct sq_program *p, struct sq_entity *en, size_t f,
+		   const struct store_val *v, struct arena *a, struct store_record *ret,
+		   struct err *err)
+{
+	struct schema_ident by_id = {.builtin = SCHEMA_BUILTIN_ID};
+	struct store_fp_probe pr;
+	int64_t id;
+
+	store__fp_probe_start(&en->fp[f], store__fp_hash(v), &pr);
+	while (store__fp_probe_next(&pr, &id)) {
+		sqlite3_stmt *s = find_stmt(p, en, &by_id, err);
+		int rc;
+		if (!s)
+			return -1;
+		sqlite3_bind_int64(s, 1, id);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW && column_is(s, (int)f + 7, v)) {
+			read_record(s, en, a, ret);
+			sqlite3_reset(s);
+			return 1;
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return db_err(err, p->db, "cannot look a record up");
+	}
+	return 0;
+}
+
 static int sq_record_find(struct store_program *hp, size_t entity,
 			  const struct schema_ident *ident, const struct store_val *v,
 			  struct arena *a, struct store_record *ret, struct err *err)
 {
 	struct sq_program *p = sq_program(hp);
 	struct sq_entity *en = ent(p, entity);
-	sqlite3_stmt *s = find_stmt(p, en, ident, err);
-	int rc;
+	sqlite3_stmt *s;
+	int rc = 0;
 
+	if (ident->builtin == SCHEMA_BUILTIN_NONE && ident->field < en->e->nfields)
+		rc = fp_answers(p, en, ident->field, v, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		return fp_find(p, en, ident->field, v, a, ret, err);
+	s = find_stmt(p, en, ident, err);
 	if (!s)
 		return -1;
 	bind_val(s, 1, v);
@@ -1238,6 +1800,9 @@ static int sq_value_owner(struct store_program *hp, size_t entity, size_t field,
 
 	if (field >= en->e->nfields)
 		STORE_BUG("field index out of range");
+	rc = fp_answers(p, en, field, v, err);
+	if (rc != 0)
+		return rc < 0 ? -1 : fp_owner(p, en, field, v, ret_id, err);
 	if (!en->owner[field]) {
 		struct buf sql;
 		buf_init(&sql, 1024);
@@ -1338,12 +1903,36 @@ static int do_insert(struct sq_program *p, size_t entity, sqlite3_stmt *s,
 	return db_err(err, p->db, "cannot insert a record");
 }
 
-static int sq_record_insert(struct store_program *hp, size_t entity, const struct store_val *vals,
-			    int64_t *ret_id, char *ret_key, size_t *ret_conflict, struct err *err)
+/*
+ * A deferring table has no unique index to refuse a taken value: the first unique field
+ * (schema order) whose new value another record holds is the conflict, as find_conflict
+ * would name it after a violation. Values equal to old (the record's own) are skipped.
+ */
+static int defer_check(struct sq_program *p, size_t entity, int64_t self,
+		       const struct store_val *vals, const struct store_val *old,
+		       size_t *ret_conflict, struct err *err)
 {
-	struct sq_program *p = sq_program(hp);
 	struct sq_entity *en = ent(p, entity);
 
+	for (size_t f = 0; f < en->e->nfields; f++) {
+		int64_t owner;
+		int rc;
+		if (!field_unique(en->e, f) || vals[f].kind == STORE_NULL ||
+		    (old && store_val_equal(&old[f], &vals[f])))
+			continue;
+		rc = sq_value_owner(&p->head, entity, f, &vals[f], &owner, err);
+		if (rc < 0)
+			return -1;
+		if (rc == 1 && owner != self) {
+			*ret_conflict = f;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static sqlite3_stmt *insert_stmt(struct sq_program *p, struct sq_entity *en, struct err *err)
+{
 	if (!en->insert) {
 		struct buf sql;
 		int rc;
@@ -1352,9 +1941,32 @@ static int sq_record_insert(struct store_program *hp, size_t entity, const struc
 		rc = prepare(p->db, sql.ptr, &en->insert, err);
 		buf_release(&sql);
 		if (rc < 0)
-			return -1;
+			return NULL;
 	}
-	return do_insert(p, entity, en->insert, vals, ret_id, ret_key, ret_conflict, false, err);
+	return en->insert;
+}
+
+static int sq_record_insert(struct store_program *hp, size_t entity, const struct store_val *vals,
+			    int64_t *ret_id, char *ret_key, size_t *ret_conflict, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	struct sq_entity *en = ent(p, entity);
+	sqlite3_stmt *s;
+	int rc;
+
+	if (ent_mode(p, en, err) < 0)
+		return -1;
+	if (en->mode == EM_DEFER) {
+		rc = defer_check(p, entity, 0, vals, NULL, ret_conflict, err);
+		if (rc != 0)
+			return rc;
+	}
+	if (!(s = insert_stmt(p, en, err)))
+		return -1;
+	rc = do_insert(p, entity, s, vals, ret_id, ret_key, ret_conflict, false, err);
+	if (rc == 0 && fp_note(p, en, *ret_id, vals, NULL, err) < 0)
+		return -1;
+	return rc;
 }
 
 static int sq_record_insert_absent(struct store_program *hp, size_t entity, size_t field,
@@ -1363,12 +1975,24 @@ static int sq_record_insert_absent(struct store_program *hp, size_t entity, size
 {
 	struct sq_program *p = sq_program(hp);
 	struct sq_entity *en = ent(p, entity);
+	int64_t owner;
+	int rc;
 
 	if (field >= en->e->nfields || !field_unique(en->e, field))
 		STORE_BUG("insert_absent needs a unique field");
+	rc = fp_answers(p, en, field, &vals[field], err);
+	if (rc < 0)
+		return -1;
+	if (rc == 1 || en->mode == EM_DEFER) {
+		/* Its fingerprint table says whether the value is taken; a deferring table
+		   checks the other unique values too. */
+		rc = sq_value_owner(hp, entity, field, &vals[field], &owner, err);
+		if (rc != 0)
+			return rc < 0 ? -1 : 2;
+		return sq_record_insert(hp, entity, vals, ret_id, ret_key, ret_conflict, err);
+	}
 	if (!en->insert_absent[field]) {
 		struct buf sql;
-		int rc;
 		buf_init(&sql, SQL_MAX);
 		insert_sql(en, en->e->fields[field].name, &sql);
 		rc = prepare(p->db, sql.ptr, &en->insert_absent[field], err);
@@ -1376,8 +2000,11 @@ static int sq_record_insert_absent(struct store_program *hp, size_t entity, size
 		if (rc < 0)
 			return -1;
 	}
-	return do_insert(p, entity, en->insert_absent[field], vals, ret_id, ret_key,
-			 ret_conflict, true, err);
+	rc = do_insert(p, entity, en->insert_absent[field], vals, ret_id, ret_key, ret_conflict,
+		       true, err);
+	if (rc == 0 && fp_note(p, en, *ret_id, vals, NULL, err) < 0)
+		return -1;
+	return rc;
 }
 
 static int write_event(struct sq_program *p, size_t entity, int64_t record, const char *field,
@@ -1460,8 +2087,18 @@ static int sq_record_update(struct store_program *hp, size_t entity,
 {
 	struct sq_program *p = sq_program(hp);
 	struct sq_entity *en = ent(p, entity);
-	int rc = write_update(p, entity, old->id, vals, state, p->head.job.job, ret_conflict, err);
+	int rc;
 
+	if (ent_mode(p, en, err) < 0)
+		return -1;
+	if (en->mode == EM_DEFER) {
+		rc = defer_check(p, entity, old->id, vals, old->vals, ret_conflict, err);
+		if (rc != 0)
+			return rc;
+	}
+	rc = write_update(p, entity, old->id, vals, state, p->head.job.job, ret_conflict, err);
+	if (rc == 0 && fp_note(p, en, old->id, vals, old->vals, err) < 0)
+		return -1;
 	if (rc != 0 || !p->head.job.events)
 		return rc;
 	if (state != old->state) {
@@ -1729,11 +2366,38 @@ static int sq_seen_add(struct store_program *hp, int64_t job, const void *key, s
 	return sqlite3_changes(p->db) > 0 ? 1 : 0;
 }
 
+static int sq_job_settle(struct store_program *hp, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+
+	if (p->dry)
+		return 0;
+	for (size_t i = 0; i < p->nents; i++)
+		if (p->ents[i].mode == EM_DEFER && undefer(p, &p->ents[i], err) < 0)
+			return -1;
+	return 0;
+}
+
 static int sq_job_forget(struct store_program *hp, int64_t job, struct err *err)
 {
 	struct sq_program *p = sq_program(hp);
 	const char *sql = sql_job_forget;
 	int rc = 0;
+
+	/* A job that ended without its last batch (cancelled) builds what it deferred now. */
+	for (size_t i = 0; i < p->nents && !p->dry && !p->in_batch; i++) {
+		if (p->ents[i].mode != EM_DEFER)
+			continue;
+		if (exec(p->db, "BEGIN IMMEDIATE", err) < 0)
+			return -1;
+		if (sq_job_settle(hp, err) < 0 || exec(p->db, "COMMIT", err) < 0) {
+			exec(p->db, "ROLLBACK", NULL);
+			modes_reset(p);
+			return -1;
+		}
+		break;
+	}
+	modes_reset(p);
 
 	while (rc == 0 && sql && *sql) {
 		sqlite3_stmt *s = NULL;
@@ -2353,6 +3017,20 @@ static int revert_changed(struct sq_program *p, int64_t job, struct store_revert
 	return 0;
 }
 
+/* Revert relies on the unique indexes to refuse a restored value another record holds:
+   a job that was killed while it deferred them left them out. */
+static int indexes_restore(struct sq_program *p, struct err *err)
+{
+	for (size_t i = 0; i < p->nents; i++) {
+		size_t missing;
+		if (missing_indexes(p, &p->ents[i], &missing, err) < 0)
+			return -1;
+		if (missing > 0 && indexes_build(p, &p->ents[i], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int sq_job_revert(struct store_program *hp, int64_t job, struct store_revert_result *r,
 			 struct err *err)
 {
@@ -2368,7 +3046,8 @@ static int sq_job_revert(struct store_program *hp, int64_t job, struct store_rev
 		p->head.job.now = clock_now();
 	if (exec(p->db, "BEGIN IMMEDIATE", err) < 0)
 		goto out;
-	if (revert_changed(p, job, r, &a, err) < 0 || revert_inserted(p, job, r, &a, err) < 0) {
+	if (indexes_restore(p, err) < 0 || revert_changed(p, job, r, &a, err) < 0 ||
+	    revert_inserted(p, job, r, &a, err) < 0) {
 		exec(p->db, "ROLLBACK", NULL);
 		goto out;
 	}
@@ -2416,6 +3095,7 @@ const struct store_backend store_backend_sqlite = {
 	.wait_delete = sq_wait_delete,
 	.wait_count = sq_wait_count,
 	.seen_add = sq_seen_add,
+	.job_settle = sq_job_settle,
 	.job_forget = sq_job_forget,
 	.cursor_open = sq_cursor_open,
 	.cursor_next = sq_cursor_next,
