@@ -7,7 +7,8 @@ that comparison, not a database health check.
 Usage: kill.py INTAKE INTAKE_GEN SCHEMA [--rows N] [--kills K] [--seed S]
 Prints TAP. The data is made by the project's generator (deterministic), with invalid
 rows and repeated identifiers, and a second file of rows whose parent comes later, so the
-kills also land in the pass over waiting rows.
+kills also land in the pass over waiting rows. A last run is killed (in a test build, at
+the crash site INTAKE_CRASH_AT=index-build:2) while it builds the indexes it deferred.
 """
 import argparse
 import json
@@ -110,7 +111,7 @@ def main():
     ap.add_argument("--seed", type=int, default=int(os.environ.get("KILL_SEED", "20261123")))
     a = ap.parse_args()
     rng = random.Random(a.seed)
-    print("1..5")
+    print("1..6")
     print("# seed %d, %d rows, %d kills" % (a.seed, a.rows, a.kills))
     with tempfile.TemporaryDirectory(prefix="intake-kill-") as work:
         data = os.path.join(work, "people.csv")
@@ -192,7 +193,28 @@ def main():
             for k in sorted(set(got[2]) | set(want[2])):
                 print("# %s: want %d bytes, got %d" % (k, len(want[2].get(k, b"")),
                                                        len(got[2].get(k, b""))))
-        return 0 if ok and report_ok and same else 1
+        all_ok = ok and report_ok and same
+
+        # Killed while the job builds the indexes it deferred (its last transaction; the
+        # test build's crash site INTAKE_CRASH_AT=index-build:N ends the process there).
+        crash = Intake(a.intake, os.path.join(work, "crash", "data"))
+        os.makedirs(os.path.dirname(crash.data))
+        setup(crash, a.schema)
+        crash.env["INTAKE_CRASH_AT"] = "index-build:2"
+        p = crash.run(*args, check=False)
+        del crash.env["INTAKE_CRASH_AT"]
+        status = [j["status"] for j in crash.jobs()]
+        for j in crash.jobs():
+            if j["status"] in ("queued", "running"):
+                crash.run("job", "resume", str(j["job"]))
+        got = outcome(crash, 1)
+        same = (p.returncode == 70 and status == ["running"] and
+                strip(got[0], {"name"}) == strip(want[0], {"name"}) and got[1] == want[1] and
+                got[2] == want[2])
+        print("%s 6 - killed while building its deferred indexes (exit %d, job %s), resumed: "
+              "the outcome equals the uninterrupted run's" % ("ok" if same else "not ok",
+                                                             p.returncode, status))
+        return 0 if all_ok and same else 1
 
 
 if __name__ == "__main__":

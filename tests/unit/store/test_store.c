@@ -646,6 +646,73 @@ static void field_add_makes_a_column(void **state)
 	store_program_close(p2);
 }
 
+/* Fingerprint tables: every value added is a candidate of its own hash, a changed value
+   leaves the rowid's old hash, the tables grow and give back their memory, and the bound
+   and the rowid limit refuse (one byte under what growing needs). */
+static void fingerprint_table(void **state)
+{
+	struct store_fp t = {0};
+	struct store_fp_probe pr;
+	size_t bytes = 0, before;
+	int64_t id;
+	int found;
+
+	(void)state;
+	for (int64_t r = 1; r <= 5000; r++) {
+		char s[32];
+		struct store_val v = {.kind = STORE_TEXT, .s = s};
+		v.n = (size_t)snprintf(s, sizeof(s), "value-%" PRId64, r);
+		assert_int_equal(store__fp_add(&t, store__fp_hash(&v), r, &bytes, 1 << 20), 0);
+	}
+	assert_true(t.cap >= 5000 * 4 / 3);
+	assert_int_equal(bytes, (t.cap + t.nfrag) * sizeof(uint32_t));
+	for (int64_t r = 1; r <= 5000; r += 499) {
+		char s[32];
+		struct store_val v = {.kind = STORE_TEXT, .s = s};
+		v.n = (size_t)snprintf(s, sizeof(s), "value-%" PRId64, r);
+		found = 0;
+		store__fp_probe_start(&t, store__fp_hash(&v), &pr);
+		while (store__fp_probe_next(&pr, &id))
+			found += id == r;
+		assert_int_equal(found, 1);
+	}
+	{
+		/* Rowid 7 now holds another value: the old one no longer finds it. */
+		struct store_val old = {.kind = STORE_TEXT, .s = "value-7", .n = 7};
+		struct store_val now = {.kind = STORE_INT, .i = 77};
+		assert_int_equal(store__fp_add(&t, store__fp_hash(&now), 7, &bytes, 1 << 20), 0);
+		found = 0;
+		store__fp_probe_start(&t, store__fp_hash(&old), &pr);
+		while (store__fp_probe_next(&pr, &id))
+			found += id == 7;
+		assert_int_equal(found, 0);
+		store__fp_probe_start(&t, store__fp_hash(&now), &pr);
+		assert_int_equal(store__fp_probe_next(&pr, &id), 1);
+		assert_int_equal(id, 7);
+	}
+	/* -0 and 0 are one value. */
+	{
+		struct store_val a = {.kind = STORE_REAL, .r = 0.0}, b = {.kind = STORE_REAL, .r = -0.0};
+		assert_true(store__fp_hash(&a) == store__fp_hash(&b));
+	}
+	/* A bound one byte under what the next growth needs refuses it; rowids over 24 bits too. */
+	before = bytes;
+	{
+		struct store_fp u = {0};
+		size_t ub = 0, need = store__fp_bytes_for(0);
+		assert_int_equal(store__fp_reserve(&u, 0, &ub, need - 1), -1);
+		assert_int_equal(store__fp_reserve(&u, 0, &ub, need), 0);
+		assert_int_equal(ub, need);
+		assert_int_equal(store__fp_add(&u, 42, (int64_t)1 << 24, &ub, 1 << 30), -1);
+		assert_int_equal(store__fp_add(&u, 42, ((int64_t)1 << 24) - 1, &ub, ub), -1);
+		store__fp_release(&u, &ub);
+		assert_int_equal(ub, 0);
+	}
+	assert_int_equal(bytes, before);
+	store__fp_release(&t, &bytes);
+	assert_int_equal(bytes, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -661,6 +728,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(revert_restores_and_lists_later_changes, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(field_add_makes_a_column, setup, teardown),
+		cmocka_unit_test(fingerprint_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
