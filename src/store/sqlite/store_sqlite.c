@@ -33,6 +33,7 @@
    pages: a hot index page rewritten by many commits is copied once, not each time. */
 #define WAL_PAGES_JOB 32768
 #define CURSOR_CHUNK 1000	/* rows per read transaction of an export */
+#define UPDATE_MASK_FIELDS 6	/* indexed fields an UPDATE may leave out (update_stmt) */
 /*
  * Deferred indexes and fingerprint tables (docs/internals/store.md, "Imports"). A table
  * with at most DEFER_ROWS rows (its largest id) when a job first uses it drops its unique
@@ -77,7 +78,8 @@ struct sq_entity {
 	char *select;			/* "SELECT <record columns> FROM <table> "; owned */
 	sqlite3_stmt **find;		/* by id, by key, then by field (nfields + 2) */
 	sqlite3_stmt **owner;		/* per field */
-	sqlite3_stmt *insert, *update, *drop;
+	sqlite3_stmt *insert, *drop;
+	sqlite3_stmt **update;		/* per set of changed indexed fields (update_stmt) */
 	sqlite3_stmt **insert_absent;	/* per field: INSERT ... ON CONFLICT (field) DO NOTHING */
 	sqlite3_stmt **refs;		/* per entry of refs_from: does a child point here? */
 	size_t *refs_from;		/* pairs (entity, field) that reference this entity */
@@ -276,8 +278,13 @@ static void column_val(sqlite3_stmt *s, int i, struct arena *a, struct store_val
 static void column_str(sqlite3_stmt *s, int i, char *out, size_t cap)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
+	size_t n = t ? (size_t)sqlite3_column_bytes(s, i) : 0;
 
-	snprintf(out, cap, "%s", t ? (const char *)t : "");
+	if (n >= cap)
+		n = cap - 1;
+	if (n)
+		memcpy(out, t, n);
+	out[n] = '\0';
 }
 
 static char *column_dup(sqlite3_stmt *s, int i)
@@ -1262,7 +1269,10 @@ static void entity_release(struct sq_program *p, struct sq_entity *e)
 	for (size_t i = 0; i < e->nrefs; i++)
 		sqlite3_finalize(e->refs[i]);
 	sqlite3_finalize(e->insert);
-	sqlite3_finalize(e->update);
+	if (e->update)
+		for (size_t i = 0; i < ((size_t)1 << UPDATE_MASK_FIELDS); i++)
+			sqlite3_finalize(e->update[i]);
+	free(e->update);
 	sqlite3_finalize(e->drop);
 	free(e->find);
 	free(e->owner);
@@ -2031,39 +2041,77 @@ static int write_event(struct sq_program *p, size_t entity, int64_t record, cons
 	return step_done(p->db, s, "cannot write an event", err);
 }
 
-static sqlite3_stmt *update_stmt(struct sq_program *p, struct sq_entity *en, struct err *err)
+/* Whether a field has an index (unique, identifier or reference). */
+static bool field_indexed(const struct schema_entity *e, size_t f)
 {
-	if (!en->update) {
+	return field_unique(e, f) || e->fields[f].type == SCHEMA_REFERENCE;
+}
+
+/*
+ * The UPDATE of a record. SQLite rewrites the index entries of every column an UPDATE
+ * sets, changed or not, so a statement sets only the indexed columns whose values change:
+ * one statement per set of them (mask: bit i for the entity's i-th indexed field; with
+ * more than UPDATE_MASK_FIELDS indexed fields, every set is the full one). Parameters:
+ * ?1 state, ?2 updated_at, ?3 the job, ?4 the id, ?5... the fields in schema order.
+ */
+static sqlite3_stmt *update_stmt(struct sq_program *p, struct sq_entity *en, unsigned mask,
+				 struct err *err)
+{
+	size_t nidx = 0;
+
+	for (size_t f = 0; f < en->e->nfields; f++)
+		nidx += field_indexed(en->e, f);
+	if (nidx > UPDATE_MASK_FIELDS)
+		mask = 0;
+	if (!en->update)
+		en->update = xcalloc((size_t)1 << UPDATE_MASK_FIELDS, sizeof(*en->update));
+	if (!en->update[mask]) {
 		struct buf sql;
+		size_t bit = 0;
 		int rc;
 		buf_init(&sql, SQL_MAX);
 		buf_addf(&sql, "UPDATE %s SET state = ?1, updated_at = ?2, intake_updated_job = ?3",
 			 en->table);
 		for (size_t f = 0; f < en->e->nfields; f++) {
+			if (nidx <= UPDATE_MASK_FIELDS && field_indexed(en->e, f) &&
+			    !(mask & (1u << bit++)))
+				continue;
 			buf_adds(&sql, ", ");
 			store_quote_ident(&sql, en->e->fields[f].name, NULL);
 			buf_addf(&sql, " = ?%zu", f + 5);
 		}
 		buf_adds(&sql, " WHERE id = ?4");
-		rc = prepare(p->db, sql.ptr, &en->update, err);
+		rc = prepare(p->db, sql.ptr, &en->update[mask], err);
 		buf_release(&sql);
 		if (rc < 0)
 			return NULL;
 	}
-	sqlite3_reset(en->update);
-	return en->update;
+	sqlite3_reset(en->update[mask]);
+	return en->update[mask];
 }
 
-/* Writes a record's new values and state; job_of_change goes into intake_updated_job. */
+/*
+ * Writes a record's new values and state; job_of_change goes into intake_updated_job.
+ * old: the record's values now (indexed columns equal to them are left out), or NULL.
+ */
 static int write_update(struct sq_program *p, size_t entity, int64_t id,
-			const struct store_val *vals, enum store_state state, int64_t job_of_change,
-			size_t *ret_conflict, struct err *err)
+			const struct store_val *vals, const struct store_val *old,
+			enum store_state state, int64_t job_of_change, size_t *ret_conflict,
+			struct err *err)
 {
 	struct sq_entity *en = ent(p, entity);
-	sqlite3_stmt *s = update_stmt(p, en, err);
+	sqlite3_stmt *s;
+	unsigned mask = 0, bit = 0;
 	int rc;
 
-	if (!s)
+	for (size_t f = 0; f < en->e->nfields; f++) {
+		if (!field_indexed(en->e, f))
+			continue;
+		if (bit < UPDATE_MASK_FIELDS && (!old || !store_val_equal(&old[f], &vals[f])))
+			mask |= 1u << bit;
+		bit++;
+	}
+	if (!(s = update_stmt(p, en, mask, err)))
 		return -1;
 	sqlite3_bind_text(s, 1, store_state_name(state), -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, now_iso(p), -1, SQLITE_STATIC);
@@ -2096,7 +2144,8 @@ static int sq_record_update(struct store_program *hp, size_t entity,
 		if (rc != 0)
 			return rc;
 	}
-	rc = write_update(p, entity, old->id, vals, state, p->head.job.job, ret_conflict, err);
+	rc = write_update(p, entity, old->id, vals, old->vals, state, p->head.job.job, ret_conflict,
+			  err);
 	if (rc == 0 && fp_note(p, en, old->id, vals, old->vals, err) < 0)
 		return -1;
 	if (rc != 0 || !p->head.job.events)
@@ -2959,7 +3008,7 @@ static int revert_record(struct sq_program *p, int64_t job, size_t e, int64_t id
 		return db_err(err, p->db, "cannot read the job's events");
 	if (prev_job < 0)
 		prev_job = rec.created_job;
-	rc = write_update(p, e, id, vals, state, prev_job, &conflict, err);
+	rc = write_update(p, e, id, vals, rec.vals, state, prev_job, &conflict, err);
 	if (rc < 0)
 		return -1;
 	if (rc == 1) {
