@@ -59,16 +59,10 @@ static const char *op_column(struct job *j, const struct row *r)
 
 int apply__reject(struct job *j, struct row *r, struct err *err)
 {
-	struct file_state *fs = job__file(j, r->file);
-
 	for (size_t i = 0; i < r->nerrs; i++)
 		state__count_error(&j->state, r->errs[i].code);
 	apply__count(j, r, IMPORT_REJECTED);
-	buf_reset(&j->rej);
-	rejects__row(fs, r, &j->rej);
-	if (j->rej.failed)
-		return err_set(err, ERR_INTERNAL_ERROR, "a rejected row is too large to write");
-	return rejects__write(j, r->file, j->rej.ptr, j->rej.len, err);
+	return rejects__row_write(j, r, &j->rej, err);
 }
 
 static int reject(struct job *j, struct row *r, enum err_code code, const char *column,

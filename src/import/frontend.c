@@ -642,6 +642,7 @@ struct batch {
 	struct arena arena;		/* the rows' memory */
 	struct row *rows;
 	size_t nrows, cap;
+	size_t bytes;			/* arena bytes when sent (counted in queue.inflight) */
 };
 
 struct msg {
@@ -662,6 +663,7 @@ struct queue {
 	size_t head, n;
 	struct batch *free_batches[BATCH_POOL];	/* batches for the front end to fill */
 	size_t nfree;
+	size_t inflight;			/* bytes of the batches sent, not yet back */
 	bool stop;				/* the store side wants the front end to end */
 };
 
@@ -703,7 +705,9 @@ static struct batch *batch_take(struct queue *q)
 	struct batch *b;
 
 	pthread_mutex_lock(&q->mu);
-	while (q->nfree == 0)
+	/* Records near the record limit make batches of tens of MiB: one of them at a time
+	   keeps peak memory within CONTRACT 3's bound. */
+	while (q->nfree == 0 || (q->inflight > IMPORT_INFLIGHT_BYTES && !q->stop))
 		pthread_cond_wait(&q->cond, &q->mu);
 	b = q->free_batches[--q->nfree];
 	pthread_mutex_unlock(&q->mu);
@@ -714,7 +718,10 @@ static struct batch *batch_take(struct queue *q)
 
 static void batch_recycle(struct queue *q, struct batch *b)
 {
+	arena_reset(&b->arena);	/* a big batch's chunks go now, not when it is reused */
 	pthread_mutex_lock(&q->mu);
+	q->inflight -= b->bytes;
+	b->bytes = 0;
 	q->free_batches[q->nfree++] = b;
 	pthread_cond_broadcast(&q->cond);
 	pthread_mutex_unlock(&q->mu);
@@ -754,6 +761,10 @@ static void send_batch(struct frontend *fe, struct batch *b)
 {
 	struct msg m = {.kind = MSG_BATCH, .batch = b};
 
+	pthread_mutex_lock(&fe->q.mu);
+	b->bytes = b->arena.used;
+	fe->q.inflight += b->bytes;
+	pthread_mutex_unlock(&fe->q.mu);
 	queue_push(&fe->q, &m);
 }
 

@@ -22,6 +22,10 @@
 /* Rows per batch, and the bytes of cells a batch may hold before it is sent anyway. */
 #define IMPORT_BATCH_ROWS 1024
 #define IMPORT_BATCH_BYTES (4 * MIB)
+/* The front end takes no new batch while the batches sent and not yet applied hold more
+   than this: never reached with ordinary rows (three batches of about IMPORT_BATCH_BYTES),
+   it keeps rows near the record limit to one batch at a time (CONTRACT 3, memory). */
+#define IMPORT_INFLIGHT_BYTES (16 * MIB)
 /*
  * A transaction spans batches until it holds this many rows or this many seconds of
  * work: every commit rewrites the index pages it touched into the log, so fewer commits
@@ -254,6 +258,8 @@ void apply__count(struct job *j, const struct row *r, enum import_outcome o);
 /* rejects.c: the rejection files (one per file of the job) */
 void rejects__header(const struct file_info *fi, struct buf *out);
 void rejects__row(const struct file_state *fs, const struct row *r, struct buf *out);
+/* Writes the row to its file's rejection file, through scratch, a piece at a time. */
+int rejects__row_write(struct job *j, const struct row *r, struct buf *scratch, struct err *err);
 /* Appends n bytes to file's rejection file (at its current length). */
 int rejects__write(struct job *j, uint32_t file, const void *p, size_t n, struct err *err);
 /* fsyncs what was written since the last sync: before each commit. */

@@ -17,6 +17,9 @@
 #include "import/import_int.h"
 #include "base/banned.h"
 
+/* Bytes of a rejected row gathered before they go to the file. */
+#define REJECTS_FLUSH_BYTES (256 * 1024)
+
 static const char *const intake_cols[] = {"intake_line", "intake_error", "intake_column",
 					  "intake_message"};
 
@@ -63,7 +66,12 @@ void rejects__header(const struct file_info *fi, struct buf *out)
 	buf_adds(out, o.eol);
 }
 
-void rejects__row(const struct file_state *fs, const struct row *r, struct buf *out)
+/*
+ * The row into out; with j, out goes to the file whenever it holds REJECTS_FLUSH_BYTES, so
+ * a row near the record limit is never held whole a second time (CONTRACT 3, memory).
+ */
+static int row_emit(struct job *j, const struct file_state *fs, const struct row *r,
+		    struct buf *out, struct err *err)
 {
 	struct csv_writer_opts o;
 	struct buf joined;
@@ -79,6 +87,11 @@ void rejects__row(const struct file_state *fs, const struct row *r, struct buf *
 		/* escape(unescape(cell)): an escaped cell stays as it was, a raw one is escaped */
 		csv_unescape(&p, &n);
 		csv_write_field(out, &o, p, n);
+		if (j && out->len >= REJECTS_FLUSH_BYTES && !out->failed) {
+			if (rejects__write(j, r->file, out->ptr, out->len, err) < 0)
+				return -1;
+			buf_reset(out);
+		}
 	}
 	if (ncells)
 		buf_addc(out, o.delimiter);
@@ -99,6 +112,22 @@ void rejects__row(const struct file_state *fs, const struct row *r, struct buf *
 	}
 	buf_release(&joined);
 	buf_adds(out, o.eol);
+	return 0;
+}
+
+void rejects__row(const struct file_state *fs, const struct row *r, struct buf *out)
+{
+	row_emit(NULL, fs, r, out, NULL);
+}
+
+int rejects__row_write(struct job *j, const struct row *r, struct buf *scratch, struct err *err)
+{
+	buf_reset(scratch);
+	if (row_emit(j, job__file(j, r->file), r, scratch, err) < 0)
+		return -1;
+	if (scratch->failed)
+		return err_set(err, ERR_INTERNAL_ERROR, "a rejected row is too large to write");
+	return rejects__write(j, r->file, scratch->ptr, scratch->len, err);
 }
 
 static int open_file(struct job *j, uint32_t file, struct err *err)
