@@ -131,6 +131,7 @@ int frontend__setup(struct job *j, struct err *err)
 	const struct schema *sc = j->sc;
 
 	arena_init(&j->defaults_arena, 4096);
+	arena_init(&j->text_scratch, 4096);
 	j->ents = xcalloc(sc->nentities ? sc->nentities : 1, sizeof(*j->ents));
 	for (size_t ei = 0; ei < sc->nentities; ei++) {
 		const struct schema_entity *e = &sc->entities[ei];
@@ -219,6 +220,7 @@ void frontend__release(struct job *j)
 	free(j->ents);
 	j->ents = NULL;
 	arena_release(&j->defaults_arena);
+	arena_release(&j->text_scratch);
 }
 
 /* ---- rows ---- */
@@ -290,6 +292,14 @@ static void decode_cell(struct job *j, const struct file_info *fi, size_t entity
 		struct value_spec block_spec = ec->specs[s];
 		block_spec.separator = fi->block->multi_select_delimiter;
 		ok = value_parse(&block_spec, p, n, a, &v, &verr);
+	} else if (ec->specs[s].type == VALUE_TYPE_TEXT) {
+		/* Text is stored as given, and p is the row's own copy of the cell (NUL after
+		   it): the value points there rather than at a second copy, which would double
+		   a row near the record limit (CONTRACT 3, memory). */
+		arena_reset(&j->text_scratch);
+		ok = value_parse(&ec->specs[s], p, n, &j->text_scratch, &v, &verr);
+		if (ok && v.kind == VALUE_TEXT)
+			v.s = p;
 	} else {
 		ok = value_parse(&ec->specs[s], p, n, a, &v, &verr);
 	}
@@ -359,8 +369,8 @@ int decode__row(struct job *j, const struct file_info *fi, const struct csv_reco
 		return 0;
 	}
 	for (size_t c = 0; c < rec->nfields; c++) {
-		const char *p = rec->fields[c].ptr;
-		size_t n = rec->fields[c].len;
+		const char *p = r->cells[c].ptr;	/* the row's copy: values may point in it */
+		size_t n = r->cells[c].len;
 		const struct column *col;
 
 		csv_unescape(&p, &n);

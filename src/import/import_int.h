@@ -23,9 +23,9 @@
 #define IMPORT_BATCH_ROWS 1024
 #define IMPORT_BATCH_BYTES (4 * MIB)
 /* The front end takes no new batch while the batches sent and not yet applied hold more
-   than this: never reached with ordinary rows (three batches of about IMPORT_BATCH_BYTES),
-   it keeps rows near the record limit to one batch at a time (CONTRACT 3, memory). */
-#define IMPORT_INFLIGHT_BYTES (16 * MIB)
+   than this: ordinary rows fill batches far smaller (IMPORT_BATCH_ROWS), while rows of
+   megabytes, up to the record limit, go one batch at a time (CONTRACT 3, memory). */
+#define IMPORT_INFLIGHT_BYTES IMPORT_BATCH_BYTES
 /*
  * A transaction spans batches until it holds this many rows or this many seconds of
  * work: every commit rewrites the index pages it touched into the log, so fewer commits
@@ -194,6 +194,7 @@ struct job {
 	struct entity_ctx *ents;	/* per entity */
 	bool dry;			/* this pass writes nothing (dry run, atomic check) */
 	struct arena defaults_arena;	/* parsed defaults */
+	struct arena text_scratch;	/* front end: a text cell's checked copy, per cell */
 	struct arena arena;		/* store side, per row or per batch */
 	struct buf rej;			/* one rejected row, being written */
 	int rej_fd;			/* the open rejection file, or -1 */

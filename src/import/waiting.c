@@ -48,10 +48,26 @@ static void put64(struct buf *b, uint64_t v)
 	buf_add(b, &v, sizeof(v));
 }
 
+/* n bytes and a NUL, so that a row read back points into the payload (no second copy). */
 static void put_bytes(struct buf *b, const void *p, size_t n)
 {
 	put32(b, (uint32_t)n);
 	buf_add(b, p, n);
+	buf_addc(b, '\0');
+}
+
+/* A text value's kind in a payload when its bytes are those of a cell (see serialise). */
+#define WAIT_TEXT_IN_CELL 0x7f
+
+/* The cell whose bytes end where v's do and hold them, or r->ncells. */
+static size_t cell_of(const struct row *r, const struct store_val *v)
+{
+	for (size_t c = 0; c < r->ncells; c++) {
+		const char *p = r->cells[c].ptr, *end = p + r->cells[c].len;
+		if (v->s >= p && v->s <= end && v->s + v->n == end)
+			return c;
+	}
+	return r->ncells;
 }
 
 static void serialise(const struct job *j, const struct row *r, struct buf *b)
@@ -71,6 +87,18 @@ static void serialise(const struct job *j, const struct row *r, struct buf *b)
 		buf_addc(b, (char)r->state[s]);
 		if (r->state[s] != SLOT_SET)
 			continue;
+		if (v->kind == STORE_TEXT) {
+			/* A text value is often the cell itself (the front end points it there):
+			   then only where it is in the cell is kept, not its bytes again. */
+			size_t c = cell_of(r, v);
+			if (c < r->ncells) {
+				buf_addc(b, (char)WAIT_TEXT_IN_CELL);
+				put32(b, (uint32_t)c);
+				put32(b, (uint32_t)(v->s - r->cells[c].ptr));
+				put32(b, (uint32_t)v->n);
+				continue;
+			}
+		}
 		buf_addc(b, (char)v->kind);
 		if (v->kind == STORE_INT)
 			put64(b, (uint64_t)v->i);
@@ -118,18 +146,19 @@ static uint64_t get64(struct reader *rd)
 	return v;
 }
 
-static const char *get_bytes(struct reader *rd, struct arena *a, size_t *ret_n)
+/* A string of the payload, in place: it lives as long as the payload does. */
+static const char *get_bytes(struct reader *rd, size_t *ret_n)
 {
 	uint32_t n = get32(rd);
 	const char *s;
 
-	if (rd->bad || (size_t)(rd->end - rd->p) < n) {
+	if (rd->bad || (size_t)(rd->end - rd->p) <= n || rd->p[n] != '\0') {
 		rd->bad = true;
 		*ret_n = 0;
 		return "";
 	}
-	s = arena_memdup0(a, rd->p, n);
-	rd->p += n;
+	s = rd->p;
+	rd->p += (size_t)n + 1;
 	*ret_n = n;
 	return s;
 }
@@ -159,13 +188,22 @@ static int deserialise(const struct job *j, const void *p, size_t n, struct aren
 		if (st != SLOT_SET)
 			continue;
 		get(&rd, &kind, 1);
+		if (kind == WAIT_TEXT_IN_CELL) {
+			/* Resolved once the cells are read: n says where (cell, offset, length). */
+			r->vals[s].kind = STORE_TEXT;
+			r->vals[s].i = get32(&rd);
+			r->vals[s].r = get32(&rd);
+			r->vals[s].n = get32(&rd);
+			r->vals[s].s = NULL;
+			continue;
+		}
 		r->vals[s].kind = (enum store_kind)kind;
 		if (kind == STORE_INT)
 			r->vals[s].i = (int64_t)get64(&rd);
 		else if (kind == STORE_REAL)
 			get(&rd, &r->vals[s].r, sizeof(double));
 		else if (kind == STORE_TEXT)
-			r->vals[s].s = get_bytes(&rd, a, &r->vals[s].n);
+			r->vals[s].s = get_bytes(&rd, &r->vals[s].n);
 	}
 	r->ncells = get32(&rd);
 	if (rd.bad || r->ncells > j->limits.columns + 1)
@@ -175,7 +213,22 @@ static int deserialise(const struct job *j, const void *p, size_t n, struct aren
 		char q;
 		get(&rd, &q, 1);
 		r->cells[c].quoted = q != 0;
-		r->cells[c].ptr = get_bytes(&rd, a, &r->cells[c].len);
+		r->cells[c].ptr = get_bytes(&rd, &r->cells[c].len);
+	}
+	for (size_t s = 0; s < ns && !rd.bad; s++) {
+		struct store_val *v = &r->vals[s];
+		size_t c, off;
+		if (r->state[s] != SLOT_SET || v->kind != STORE_TEXT || v->s)
+			continue;
+		c = (size_t)v->i;
+		off = (size_t)v->r;
+		if (c >= r->ncells || off > r->cells[c].len || r->cells[c].len - off != v->n) {
+			rd.bad = true;
+			break;
+		}
+		v->s = r->cells[c].ptr + off;
+		v->i = 0;
+		v->r = 0;
 	}
 	if (rd.bad)
 		return err_set(err, ERR_INTERNAL_ERROR, "a waiting row does not read back");
@@ -186,6 +239,7 @@ int waiting__add(struct job *j, const struct row *r, size_t parent_entity, const
 		 size_t pkey_len, const void *rkey, size_t rkey_len, struct err *err)
 {
 	struct store_wait w = {0};
+	int rc;
 
 	buf_reset(&j->payload);
 	serialise(j, r, &j->payload);
@@ -200,7 +254,11 @@ int waiting__add(struct job *j, const struct row *r, size_t parent_entity, const
 	w.payload = j->payload.ptr;
 	w.payload_len = j->payload.len;
 	j->maybe_waiting = true;
-	return store_wait_add(j->p, j->id, &w, err);
+	rc = store_wait_add(j->p, j->id, &w, err);
+	/* A row near the record limit leaves a buffer of its size: not kept for the job. */
+	if (j->payload.cap > MIB)
+		buf_release(&j->payload);
+	return rc;
 }
 
 /* ---- the pass over waiting rows ---- */
@@ -209,9 +267,13 @@ int waiting__add(struct job *j, const struct row *r, size_t parent_entity, const
 static int first_of_record(struct job *j, const struct store_wait *w, struct err *err)
 {
 	struct store_wait first;
-	int rc = store_wait_first_of(j->p, j->id, w->entity, w->rec_key, w->rec_key_len,
-				     &j->arena, &first, err);
+	struct arena tmp;	/* only its number is wanted: its payload goes at once */
+	int rc;
 
+	arena_init(&tmp, 4096);
+	rc = store_wait_first_of(j->p, j->id, w->entity, w->rec_key, w->rec_key_len, &tmp,
+				 &first, err);
+	arena_release(&tmp);
 	if (rc < 0)
 		return -1;
 	return rc == 1 && first.seq == w->seq;
