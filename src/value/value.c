@@ -83,9 +83,24 @@ const char *value__show(const char *p, size_t n, char *out, size_t cap)
 			n--;
 		cut = true;
 	}
-	for (; i < n && o + 4 < cap; i++) {
+	while (i < n && o + 8 < cap) {
 		unsigned char c = (unsigned char)p[i];
-		out[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+		uint32_t cp;
+		size_t len = c < 0x80 ? 1 : utf8_decode(p + i, n - i, &cp);
+		if (len == 0) {
+			/* A byte that is not UTF-8: '?', so the message (a cell of the rejection
+			   file) stays valid UTF-8 and the fixed file imports again. */
+			out[o++] = '?';
+			i++;
+			continue;
+		}
+		if (len == 1) {
+			out[o++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+		} else {
+			memcpy(out + o, p + i, len);
+			o += len;
+		}
+		i += len;
 	}
 	if (cut && o + 4 < cap) {
 		memcpy(out + o, "...", 3);
