@@ -34,6 +34,10 @@
 #define WAL_PAGES_JOB 32768
 #define CURSOR_CHUNK 1000	/* rows per read transaction of an export */
 #define UPDATE_MASK_FIELDS 6	/* indexed fields an UPDATE may leave out (update_stmt) */
+/* Records read ahead when lookups by id walk the table in order (a file imported again
+   asks for its records in the order it created them): one statement step per record
+   instead of one search. */
+#define READ_AHEAD 64
 /*
  * Deferred indexes and fingerprint tables (docs/internals/store.md, "Imports"). A table
  * with at most DEFER_ROWS rows (its largest id) when a job first uses it drops its unique
@@ -70,6 +74,21 @@ enum ent_mode {
 
 #define FP_NEVER UINT32_MAX
 
+/*
+ * Copies of the records with ids in [lo, hi] as they are in the database (a record
+ * written since is taken out), read with one statement when lookups by id go in order.
+ */
+struct read_ahead {
+	sqlite3_stmt *stmt;		/* SELECT ... WHERE id >= ?1 ORDER BY id LIMIT READ_AHEAD */
+	struct arena arena;		/* the copies' values */
+	struct store_record rec[READ_AHEAD];
+	bool have[READ_AHEAD];		/* rec[i] holds a record (not taken out) */
+	size_t n;			/* records read */
+	int64_t lo, hi;			/* the ids they cover */
+	int64_t last;			/* the id asked for last */
+	bool valid;
+};
+
 /* Statements of one entity, prepared on first use. */
 struct sq_entity {
 	const struct schema_entity *e;	/* in the program's schema */
@@ -89,6 +108,7 @@ struct sq_entity {
 	uint32_t *lookups;		/* per field: lookups through the index in this job;
 					   FP_NEVER once a table for it did not fit */
 	sqlite3_stmt **value_at;	/* per field: SELECT field FROM table WHERE id = ?1 */
+	struct read_ahead ra;		/* records by id, read in order */
 };
 
 enum {
@@ -691,6 +711,7 @@ static void modes_reset(struct sq_program *p)
 		fp_drop_all(p, en);
 		memset(en->lookups, 0, en->e->nfields * sizeof(*en->lookups));
 		en->mode = EM_OFF;
+		en->ra.valid = false;
 	}
 }
 
@@ -1255,6 +1276,9 @@ static void entity_release(struct sq_program *p, struct sq_entity *e)
 	free(e->fp);
 	free(e->lookups);
 	free(e->value_at);
+	sqlite3_finalize(e->ra.stmt);
+	if (e->ra.arena.chunk_size)
+		arena_release(&e->ra.arena);
 
 	if (e->find)
 		for (size_t i = 0; i < nf + 2; i++)
@@ -1741,31 +1765,149 @@ static void read_record(sqlite3_stmt *s, struct sq_entity *en, struct arena *a,
 		column_val(s, (int)f + 7, a, &r->vals[f]);
 }
 
+/*
+ * A record is written (gone: deleted): its copy is out of date. A deletion forgets the
+ * whole read-ahead: the next insert may take an id inside the range it covers.
+ */
+static void ra_drop(struct sq_entity *en, int64_t id, bool gone)
+{
+	struct read_ahead *ra = &en->ra;
+
+	if (!ra->valid || id < ra->lo || id > ra->hi)
+		return;
+	if (gone) {
+		ra->valid = false;
+		return;
+	}
+	for (size_t i = 0; i < ra->n; i++)
+		if (ra->rec[i].id == id)
+			ra->have[i] = false;
+}
+
+static void copy_record(const struct store_record *from, struct arena *a, struct store_record *to)
+{
+	*to = *from;
+	to->vals = ARENA_NEW_ARRAY(a, struct store_val, from->nvals ? from->nvals : 1);
+	for (size_t f = 0; f < from->nvals; f++) {
+		to->vals[f] = from->vals[f];
+		if (from->vals[f].kind == STORE_TEXT)
+			to->vals[f].s = arena_memdup0(a, from->vals[f].s, from->vals[f].n);
+	}
+}
+
+/* Reads the records from id on (at most READ_AHEAD). */
+static int ra_fill(struct sq_program *p, struct sq_entity *en, int64_t id, struct err *err)
+{
+	struct read_ahead *ra = &en->ra;
+	int rc;
+
+	if (!ra->stmt) {
+		struct buf sql;
+		buf_init(&sql, SQL_MAX);
+		buf_adds(&sql, en->select);
+		buf_addf(&sql, "WHERE id >= ?1 ORDER BY id LIMIT %d", READ_AHEAD);
+		rc = prepare(p->db, sql.ptr, &ra->stmt, err);
+		buf_release(&sql);
+		if (rc < 0)
+			return -1;
+		arena_init(&ra->arena, 64 * 1024);
+	}
+	arena_reset(&ra->arena);
+	ra->valid = false;
+	ra->n = 0;
+	sqlite3_reset(ra->stmt);
+	sqlite3_bind_int64(ra->stmt, 1, id);
+	while ((rc = sqlite3_step(ra->stmt)) == SQLITE_ROW) {
+		read_record(ra->stmt, en, &ra->arena, &ra->rec[ra->n]);
+		ra->have[ra->n] = true;
+		ra->n++;
+	}
+	sqlite3_reset(ra->stmt);
+	if (rc != SQLITE_DONE)
+		return db_err(err, p->db, "cannot read records");
+	ra->lo = id;
+	/* Fewer rows than asked for: the table ends, and ids past it are not covered. */
+	ra->hi = ra->n ? ra->rec[ra->n - 1].id : id;
+	ra->valid = true;
+	return 0;
+}
+
+/*
+ * The record with this id from the read-ahead: 1 (copied into a), 0 there is none,
+ * 2 the read-ahead does not know (ask the database).
+ */
+static int ra_get(struct sq_program *p, struct sq_entity *en, int64_t id, struct arena *a,
+		  struct store_record *ret, struct err *err)
+{
+	struct read_ahead *ra = &en->ra;
+	bool in_order = id > ra->last && id <= ra->last + 8;
+
+	ra->last = id;
+	if (!(ra->valid && id >= ra->lo && id <= ra->hi)) {
+		if (!in_order)
+			return 2;
+		if (ra_fill(p, en, id, err) < 0)
+			return -1;
+	}
+	{
+		size_t lo = 0, hi = ra->n; /* the records are in id order */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (ra->rec[mid].id < id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < ra->n && ra->rec[lo].id == id) {
+			if (!ra->have[lo])
+				return 2;
+			copy_record(&ra->rec[lo], a, ret);
+			return 1;
+		}
+	}
+	/* No record has an id in the covered range that was read: none exists, unless one
+	   was inserted since (inserts take the largest id plus one, past the range unless
+	   the range reached the table's end). */
+	return id < ra->hi ? 0 : 2;
+}
+
+/* The record with this id: 1 (*ret, values in a), 0 none, -1 error. */
+static int record_by_id(struct sq_program *p, struct sq_entity *en, int64_t id, struct arena *a,
+			struct store_record *ret, struct err *err)
+{
+	struct schema_ident by_id = {.builtin = SCHEMA_BUILTIN_ID};
+	sqlite3_stmt *s;
+	int rc = ra_get(p, en, id, a, ret, err);
+
+	if (rc != 2)
+		return rc;
+	if (!(s = find_stmt(p, en, &by_id, err)))
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		read_record(s, en, a, ret);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(err, p->db, "cannot look a record up");
+	return rc == SQLITE_ROW ? 1 : 0;
+}
+
 /* The record whose field f holds v, through the fingerprint table: 1 (*ret), 0, -1. */
 static int fp_find(struct sq_program *p, struct sq_entity *en, size_t f,
 		   const struct store_val *v, struct arena *a, struct store_record *ret,
 		   struct err *err)
 {
-	struct schema_ident by_id = {.builtin = SCHEMA_BUILTIN_ID};
 	struct store_fp_probe pr;
 	int64_t id;
 
 	store__fp_probe_start(&en->fp[f], store__fp_hash(v), &pr);
 	while (store__fp_probe_next(&pr, &id)) {
-		sqlite3_stmt *s = find_stmt(p, en, &by_id, err);
-		int rc;
-		if (!s)
+		int rc = record_by_id(p, en, id, a, ret, err);
+		if (rc < 0)
 			return -1;
-		sqlite3_bind_int64(s, 1, id);
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW && column_is(s, (int)f + 7, v)) {
-			read_record(s, en, a, ret);
-			sqlite3_reset(s);
+		if (rc == 1 && store_val_equal(&ret->vals[f], v))
 			return 1;
-		}
-		sqlite3_reset(s);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return db_err(err, p->db, "cannot look a record up");
 	}
 	return 0;
 }
@@ -1785,6 +1927,8 @@ static int sq_record_find(struct store_program *hp, size_t entity,
 		return -1;
 	if (rc == 1)
 		return fp_find(p, en, ident->field, v, a, ret, err);
+	if (ident->builtin == SCHEMA_BUILTIN_ID && v->kind == STORE_INT && job_active(p))
+		return record_by_id(p, en, v->i, a, ret, err);
 	s = find_stmt(p, en, ident, err);
 	if (!s)
 		return -1;
@@ -2111,6 +2255,7 @@ static int write_update(struct sq_program *p, size_t entity, int64_t id,
 			mask |= 1u << bit;
 		bit++;
 	}
+	ra_drop(en, id, false);
 	if (!(s = update_stmt(p, en, mask, err)))
 		return -1;
 	sqlite3_bind_text(s, 1, store_state_name(state), -1, SQLITE_STATIC);
@@ -2188,6 +2333,7 @@ static int drop_record(struct sq_program *p, size_t entity, const struct store_r
 		if (rc < 0)
 			return -1;
 	}
+	ra_drop(en, old->id, true);
 	sqlite3_reset(en->drop);
 	sqlite3_bind_int64(en->drop, 1, old->id);
 	if (step_done(p->db, en->drop, "cannot drop a record", err) < 0)
