@@ -271,6 +271,37 @@ int import_filter_add(struct import_filter_set **set, const struct schema *sc,
 
 /* ---- export ---- */
 
+/*
+ * A date (stored YYYY-MM-DD) in the field's first format when the field does not read
+ * YYYY-MM-DD, so that a CSV export imports back. False when it is written as stored.
+ */
+static bool date_in_format(const struct schema_field *fd, const struct store_val *v,
+			   struct buf *out)
+{
+	const char *f;
+
+	if (!fd->nformats || v->n != 10 || v->s[4] != '-' || v->s[7] != '-')
+		return false;
+	for (size_t i = 0; i < fd->nformats; i++)
+		if (strcmp(fd->formats[i], "YYYY-MM-DD") == 0)
+			return false;
+	for (f = fd->formats[0]; *f;) {
+		if (strncmp(f, "YYYY", 4) == 0) {
+			buf_add(out, v->s, 4);
+			f += 4;
+		} else if (strncmp(f, "MM", 2) == 0) {
+			buf_add(out, v->s + 5, 2);
+			f += 2;
+		} else if (strncmp(f, "DD", 2) == 0) {
+			buf_add(out, v->s + 8, 2);
+			f += 2;
+		} else {
+			buf_addc(out, *f++);
+		}
+	}
+	return true;
+}
+
 /* The text of a value as a cell, for CSV and for JSON strings. */
 static void cell_text(const struct schema_field *fd, const struct store_val *v, struct buf *out)
 {
@@ -291,6 +322,13 @@ static void cell_text(const struct schema_field *fd, const struct store_val *v, 
 		snprintf(tmp, sizeof(tmp), "%.15g", v->r);
 		if (strtod(tmp, NULL) != v->r)
 			snprintf(tmp, sizeof(tmp), "%.17g", v->r);
+		/* In the field's own separator, so that the export imports back. */
+		if (fd && fd->type == SCHEMA_DECIMAL && fd->decimal_separator &&
+		    fd->decimal_separator != '.') {
+			char *dot = strchr(tmp, '.');
+			if (dot)
+				*dot = fd->decimal_separator;
+		}
 		buf_adds(out, tmp);
 		return;
 	}
@@ -300,13 +338,15 @@ static void cell_text(const struct schema_field *fd, const struct store_val *v, 
 				buf_addc(out, v->s[i] == '|' ? fd->separator : v->s[i]);
 			return;
 		}
+		if (fd && fd->type == SCHEMA_DATE && date_in_format(fd, v, out))
+			return;
 		buf_add(out, v->s, v->n);
 		return;
 	}
 }
 
 static void json_value(const struct schema_field *fd, const struct store_val *v,
-		       struct buf *out)
+		       const struct value_spec *e164, struct arena *a, struct buf *out)
 {
 	switch (v->kind) {
 	case STORE_NULL:
@@ -324,6 +364,15 @@ static void json_value(const struct schema_field *fd, const struct store_val *v,
 	case STORE_TEXT:
 		break;
 	}
+	if (e164) {
+		/* A phone kept in its national form: E.164 again, by its default region. */
+		struct value pv;
+		struct value_error verr;
+		if (value_parse(e164, v->s, v->n, a, &pv, &verr) && pv.kind == VALUE_TEXT) {
+			buf_add_json_str(out, pv.s, pv.n);
+			return;
+		}
+	}
 	if (fd->type == SCHEMA_MULTISELECT) {
 		const char *p = v->s, *end = v->s + v->n;
 		buf_addc(out, '[');
@@ -340,12 +389,12 @@ static void json_value(const struct schema_field *fd, const struct store_val *v,
 	}
 	if (fd->type == SCHEMA_PHONE && fd->output == SCHEMA_PHONE_DIGITS) {
 		/* JSON gives phone numbers in E.164. */
-		struct buf e164;
-		buf_init(&e164, v->n + 2);
-		buf_addc(&e164, '+');
-		buf_add(&e164, v->s, v->n);
-		buf_add_json_str(out, e164.ptr, e164.len);
-		buf_release(&e164);
+		struct buf plus;
+		buf_init(&plus, v->n + 2);
+		buf_addc(&plus, '+');
+		buf_add(&plus, v->s, v->n);
+		buf_add_json_str(out, plus.ptr, plus.len);
+		buf_release(&plus);
 		return;
 	}
 	buf_add_json_str(out, v->s, v->n);
@@ -386,6 +435,8 @@ int import_export(struct store_program *p, const char *entity,
 	struct store_record rec;
 	struct arena a;
 	struct buf b, cell;
+	struct value_spec *e164 = NULL;	/* per field: national phones to E.164 (JSON) */
+	bool *e164_ready = NULL;
 	uint64_t n = 0;
 	int rc = -1;
 
@@ -393,6 +444,22 @@ int import_export(struct store_program *p, const char *entity,
 		return err_set(err, ERR_INVALID_ARGUMENT, "program '%s' has no entity '%.64s'",
 			       store_program_name(p), entity);
 	o.delimiter = e->delimiter ? e->delimiter : ',';
+	if (format == IMPORT_EXPORT_JSON) {
+		/* JSON gives phone numbers in E.164 (CONTRACT 8), national ones included. */
+		for (size_t f = 0; f < e->nfields; f++) {
+			const struct schema_field *fd = shown_field(sc, &e->fields[f]);
+			struct err ignored;
+			if (fd->type != SCHEMA_PHONE || fd->output != SCHEMA_PHONE_NATIONAL)
+				continue;
+			if (!e164) {
+				e164 = xcalloc(e->nfields, sizeof(*e164));
+				e164_ready = xcalloc(e->nfields, sizeof(*e164_ready));
+			}
+			import__spec_from_field(fd, &e164[f]);
+			e164[f].output = VALUE_PHONE_E164;
+			e164_ready[f] = value_spec_prepare(&e164[f], &ignored) == 0;
+		}
+	}
 	arena_init(&a, 64 * 1024);
 	buf_init(&b, LIMIT_RECORD_BYTES * 2);
 	buf_init(&cell, LIMIT_RECORD_BYTES);
@@ -441,7 +508,8 @@ int import_export(struct store_program *p, const char *entity,
 				buf_adds(&b, ", ");
 				buf_add_json_str(&b, e->fields[f].name, strlen(e->fields[f].name));
 				buf_adds(&b, ": ");
-				json_value(shown_field(sc, &e->fields[f]), &rec.vals[f], &b);
+				json_value(shown_field(sc, &e->fields[f]), &rec.vals[f],
+					   e164 && e164_ready[f] ? &e164[f] : NULL, &a, &b);
 			}
 			buf_adds(&b, "}");
 		}
@@ -463,5 +531,10 @@ out:
 	arena_release(&a);
 	buf_release(&b);
 	buf_release(&cell);
+	for (size_t f = 0; e164 && f < e->nfields; f++)
+		if (e164_ready[f])
+			value_spec_release(&e164[f]);
+	free(e164);
+	free(e164_ready);
 	return rc;
 }

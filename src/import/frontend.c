@@ -477,9 +477,12 @@ static struct csv_header_block *block_copy(const struct csv_header_block *b)
 
 static bool is_op_column(const struct schema_entity *e, const char *h)
 {
+	/* The operation column is a header like the others: case_insensitive_headers too. */
+	int (*cmp)(const char *, const char *) = e->case_insensitive_headers ? strcasecmp : strcmp;
+
 	if (e->operation_column)
-		return strcmp(h, e->operation_column) == 0;
-	return strcmp(h, "OPERATION") == 0 || strcmp(h, "OC_ACTION") == 0;
+		return cmp(h, e->operation_column) == 0;
+	return cmp(h, "OPERATION") == 0 || cmp(h, "OC_ACTION") == 0;
 }
 
 static bool starts_with_intake(const char *h)
