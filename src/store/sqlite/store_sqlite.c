@@ -38,6 +38,10 @@
    asks for its records in the order it created them): one statement step per record
    instead of one search. */
 #define READ_AHEAD 64
+/* ... and at most about this many bytes of them: a table of records of megabytes (up to
+   the record limit) is read one record at a time, as without read-ahead, so that peak
+   memory stays within CONTRACT 3's bound. */
+#define READ_AHEAD_BYTES (1024 * 1024)
 /*
  * Deferred indexes and fingerprint tables (docs/internals/store.md, "Imports"). A table
  * with at most DEFER_ROWS rows (its largest id) when a job first uses it drops its unique
@@ -87,6 +91,7 @@ struct read_ahead {
 	int64_t lo, hi;			/* the ids they cover */
 	int64_t last;			/* the id asked for last */
 	bool valid;
+	bool big;			/* one record was over READ_AHEAD_BYTES: off for the job */
 };
 
 /* Statements of one entity, prepared on first use. */
@@ -712,6 +717,7 @@ static void modes_reset(struct sq_program *p)
 		memset(en->lookups, 0, en->e->nfields * sizeof(*en->lookups));
 		en->mode = EM_OFF;
 		en->ra.valid = false;
+		en->ra.big = false;
 	}
 }
 
@@ -1821,10 +1827,21 @@ static int ra_fill(struct sq_program *p, struct sq_entity *en, int64_t id, struc
 		read_record(ra->stmt, en, &ra->arena, &ra->rec[ra->n]);
 		ra->have[ra->n] = true;
 		ra->n++;
+		if (ra->arena.used > READ_AHEAD_BYTES) {
+			rc = SQLITE_DONE;	/* enough: the range ends at this record */
+			break;
+		}
 	}
 	sqlite3_reset(ra->stmt);
 	if (rc != SQLITE_DONE)
 		return db_err(err, p->db, "cannot read records");
+	if (ra->n == 1 && ra->arena.used > READ_AHEAD_BYTES) {
+		/* Records this big gain nothing from a copy: read them where they are asked. */
+		arena_reset(&ra->arena);
+		ra->n = 0;
+		ra->big = true;
+		return 0;
+	}
 	ra->lo = id;
 	/* Fewer rows than asked for: the table ends, and ids past it are not covered. */
 	ra->hi = ra->n ? ra->rec[ra->n - 1].id : id;
@@ -1843,11 +1860,15 @@ static int ra_get(struct sq_program *p, struct sq_entity *en, int64_t id, struct
 	bool in_order = id > ra->last && id <= ra->last + 8;
 
 	ra->last = id;
+	if (ra->big)
+		return 2;
 	if (!(ra->valid && id >= ra->lo && id <= ra->hi)) {
 		if (!in_order)
 			return 2;
 		if (ra_fill(p, en, id, err) < 0)
 			return -1;
+		if (ra->big)
+			return 2;
 	}
 	{
 		size_t lo = 0, hi = ra->n; /* the records are in id order */
