@@ -107,9 +107,9 @@ static size_t home(uint32_t frag, unsigned bits)
 	return (size_t)(frag >> (32 - bits));
 }
 
-static int grow(struct store_fp *t, size_t *bytes, size_t max_bytes)
+/* Moves the table to 2^bits slots (bigger than now). */
+static int grow_to(struct store_fp *t, unsigned bits, size_t *bytes, size_t max_bytes)
 {
-	unsigned bits = t->bits ? t->bits + 1 : MIN_BITS;
 	size_t cap = (size_t)1 << bits, size = cap * sizeof(uint32_t);
 	size_t old = t->cap * sizeof(uint32_t), used = 0;
 	uint32_t *slots;
@@ -158,6 +158,11 @@ static int frag_room(struct store_fp *t, size_t rowid, size_t *bytes, size_t max
 	return 0;
 }
 
+static int grow(struct store_fp *t, size_t *bytes, size_t max_bytes)
+{
+	return grow_to(t, t->bits ? t->bits + 1 : MIN_BITS, bytes, max_bytes);
+}
+
 int store__fp_add(struct store_fp *t, uint64_t h, int64_t rowid, size_t *bytes, size_t max_bytes)
 {
 	uint32_t frag = (uint32_t)(h >> 32), s;
@@ -184,9 +189,13 @@ int store__fp_reserve(struct store_fp *t, uint64_t entries, size_t *bytes, size_
 		return -1;
 	if (frag_room(t, (size_t)entries, bytes, max_bytes) < 0)
 		return -1;
-	while (t->cap == 0 || FULL(entries, t->cap))
-		if (grow(t, bytes, max_bytes) < 0)
+	{
+		unsigned bits = t->bits ? t->bits : MIN_BITS;
+		while (FULL(entries, (size_t)1 << bits))
+			bits++;
+		if ((t->cap == 0 || bits > t->bits) && grow_to(t, bits, bytes, max_bytes) < 0)
 			return -1;
+	}
 	return 0;
 }
 

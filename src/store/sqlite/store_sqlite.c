@@ -838,6 +838,13 @@ static int max_rowid(struct sq_program *p, struct sq_entity *en, int64_t *ret, s
 	return rc == SQLITE_ROW ? 0 : db_err(err, p->db, "cannot count records");
 }
 
+/* What the tables may take: all of the bound while a table defers its indexes (its
+   page cache is small), half of it beside a job's full page cache. */
+static size_t fp_limit(const struct sq_program *p, const struct sq_entity *en)
+{
+	return en->mode == EM_DEFER ? p->fp_max : p->fp_max / 2;
+}
+
 /* Whether fingerprint tables for n fields of rows entries each fit in what is left. */
 static bool fp_fits(const struct sq_program *p, int64_t rows, size_t n)
 {
@@ -855,7 +862,7 @@ static bool fp_fits(const struct sq_program *p, int64_t rows, size_t n)
  * 0 done, 1 they did not fit (the tables are dropped), -1 error.
  */
 static int fp_fill(struct sq_program *p, struct sq_entity *en, const bool *want, int64_t rows,
-		   struct err *err)
+		   size_t limit, struct err *err)
 {
 	sqlite3_stmt *q = NULL;
 	struct buf sql;
@@ -886,7 +893,7 @@ static int fp_fill(struct sq_program *p, struct sq_entity *en, const bool *want,
 		return -1;
 	}
 	for (size_t c = 0; c < ncols && out == 0; c++)
-		if (store__fp_reserve(&en->fp[cols[c]], (uint64_t)rows, &p->fp_bytes, p->fp_max) < 0)
+		if (store__fp_reserve(&en->fp[cols[c]], (uint64_t)rows, &p->fp_bytes, limit) < 0)
 			out = 1;
 	while (out == 0 && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(q, 0);
@@ -913,7 +920,7 @@ static int fp_fill(struct sq_program *p, struct sq_entity *en, const bool *want,
 				break;
 			}
 			if (store__fp_add(&en->fp[cols[c]], store__fp_hash(&v), id, &p->fp_bytes,
-					  p->fp_max) < 0)
+					  limit) < 0)
 				out = 1;
 		}
 	}
@@ -964,7 +971,7 @@ static int ent_mode(struct sq_program *p, struct sq_entity *en, struct err *err)
 		}
 		buf_release(&sql);
 		if (rc == 0)
-			rc = fp_fill(p, en, want, rows, err);
+			rc = fp_fill(p, en, want, rows, p->fp_max, err);
 		free(want);
 		if (rc < 0)
 			return -1;
@@ -990,7 +997,7 @@ static int fp_note(struct sq_program *p, struct sq_entity *en, int64_t id,
 		if (t->cap == 0 || vals[f].kind == STORE_NULL ||
 		    (old && store_val_equal(&old[f], &vals[f])))
 			continue;
-		if (store__fp_add(t, store__fp_hash(&vals[f]), id, &p->fp_bytes, p->fp_max) == 0)
+		if (store__fp_add(t, store__fp_hash(&vals[f]), id, &p->fp_bytes, fp_limit(p, en)) == 0)
 			continue;
 		/* Full: a deferring table builds its indexes; elsewhere the field goes back
 		   to its index for good. */
@@ -1063,11 +1070,13 @@ static int fp_answers(struct sq_program *p, struct sq_entity *en, size_t f,
 	en->lookups[f] = FP_NEVER; /* one try per job */
 	if (max_rowid(p, en, &rows, err) < 0)
 		return -1;
-	if (!fp_fits(p, rows + rows / 4 + 1024, 1))
+	/* The job's page cache (CACHE_KIB_JOB) is in use beside them: half the bound. */
+	if (p->fp_bytes > p->fp_max / 2 ||
+	    xmul(2, store__fp_bytes_for((uint64_t)rows)) > p->fp_max - 2 * p->fp_bytes)
 		return 0;
 	want = xcalloc(en->e->nfields, sizeof(bool));
 	want[f] = true;
-	rc = fp_fill(p, en, want, rows + rows / 4 + 1024, err);
+	rc = fp_fill(p, en, want, rows, fp_limit(p, en), err);
 	free(want);
 	if (rc < 0)
 		return -1;
