@@ -47,6 +47,33 @@ static const char *column_of(struct job *j, const struct row *r, size_t slot)
 	return e->fields[slot].name;
 }
 
+/* A value as a message quotes it: text in quotes (its first 60 bytes), a number as is. */
+static const char *shown(const struct store_val *v, char *out, size_t cap)
+{
+	size_t n;
+
+	switch (v->kind) {
+	case STORE_INT:
+		snprintf(out, cap, "%" PRId64, v->i);
+		return out;
+	case STORE_REAL:
+		snprintf(out, cap, "%g", v->r);
+		return out;
+	case STORE_TEXT:
+		n = v->n;
+		if (n > 60) {
+			n = 60;
+			while (n > 0 && ((unsigned char)v->s[n] & 0xc0) == 0x80)
+				n--; /* cut at the start of a character */
+		}
+		snprintf(out, cap, "'%.*s%s'", (int)n, v->s, n < v->n ? "..." : "");
+		return out;
+	default:
+		snprintf(out, cap, "(empty)");
+		return out;
+	}
+}
+
 static const char *op_column(struct job *j, const struct row *r)
 {
 	const struct file_info *fi = r->file < j->nfinfo ? j->finfo[r->file] : NULL;
@@ -137,17 +164,18 @@ static const char *reason_of(enum schema_op op)
 static int reject_conflict(struct job *j, struct row *r, size_t field, struct err *err)
 {
 	const struct schema_field *fd = &j->sc->entities[r->entity].fields[field];
-	char msg[256];
+	char msg[512], val[80];
 
+	shown(&r->vals[field], val, sizeof(val));
 	if (fd->type == SCHEMA_PHONE) {
 		snprintf(msg, sizeof(msg),
-			 "The phone number in '%s' belongs to another record; use another number",
-			 fd->name);
+			 "The phone number %s in '%s' belongs to another record; use another "
+			 "number", val, fd->name);
 		return reject(j, r, ERR_PHONE_ALREADY_ASSIGNED, column_of(j, r, field), msg, err);
 	}
 	snprintf(msg, sizeof(msg),
-		 "The value of '%s' belongs to another record and must be unique; change it",
-		 fd->name);
+		 "The value %s of '%s' belongs to another record and must be unique; change it",
+		 val, fd->name);
 	return reject(j, r, ERR_DUPLICATE_VALUE, column_of(j, r, field), msg, err);
 }
 
@@ -342,10 +370,12 @@ static int do_update(struct job *j, struct row *r, const struct store_record *re
 			continue;
 		}
 		if (fd->immutable && rec->vals[f].kind != STORE_NULL &&
-		    !store_val_equal(&rec->vals[f], &vals[f]))
+		    !store_val_equal(&rec->vals[f], &vals[f])) {
+			char val[80];
 			row__error(r, &j->arena, ERR_IMMUTABLE_FIELD, column_of(j, r, f),
-				   "'%s' may not change once it is set; leave the cell empty",
-				   fd->name);
+				   "'%s' is set and may not change to %s; leave the cell empty",
+				   fd->name, shown(&vals[f], val, sizeof(val)));
+		}
 		if (fd->required && vals[f].kind == STORE_NULL)
 			row__error(r, &j->arena, ERR_REQUIRED_MISSING, column_of(j, r, f),
 				   "'%s' is required and cannot be cleared", fd->name);
@@ -407,6 +437,7 @@ int apply__row(struct job *j, struct row *r, bool from_wait, struct err *err)
 	struct store_record rec;
 	size_t missing = 0, slot = 0;
 	int found = 0, rc;
+	char msg[512], val[80];		/* a rejection's sentence, the value it quotes */
 
 	if (r->nerrs)
 		return apply__reject(j, r, err);
@@ -455,10 +486,13 @@ int apply__row(struct job *j, struct row *r, bool from_wait, struct err *err)
 		buf_release(&seen);
 		if (rc < 0)
 			return -1;
-		if (rc == 0)
-			return reject(j, r, ERR_DUPLICATE_IN_FILE, column_of(j, r, slot),
-				      "An earlier row of this file has the same identifier; keep one "
-				      "row per record", err) < 0 ? -1 : 0;
+		if (rc == 0) {
+			snprintf(msg, sizeof(msg), "An earlier row of this file has %s %s; keep one "
+				 "row per record", column_of(j, r, slot),
+				 shown(&r->vals[slot], val, sizeof(val)));
+			return reject(j, r, ERR_DUPLICATE_IN_FILE, column_of(j, r, slot), msg,
+				      err) < 0 ? -1 : 0;
+		}
 	}
 	/* Insert first while most rows are new; look up first while most exist (a file
 	   imported again). Either path gives the same outcome; only the cost differs. */
@@ -476,15 +510,18 @@ int apply__row(struct job *j, struct row *r, bool from_wait, struct err *err)
 		if (found < 0)
 			return -1;
 		j->exists_rate = 0.98 * j->exists_rate + (found ? 0.02 : 0);
-		if (!found && ident->builtin != SCHEMA_BUILTIN_NONE)
-			return reject(j, r, ERR_RECORD_NOT_FOUND, column_of(j, r, slot),
-				      "No record has this id or key; check it, or leave it empty "
-				      "to create a record", err) < 0 ? -1 : 0;
+		if (!found && ident->builtin != SCHEMA_BUILTIN_NONE) {
+			snprintf(msg, sizeof(msg), "No record has %s %s; check it, or leave it "
+				 "empty to create a record", column_of(j, r, slot),
+				 shown(&r->vals[slot], val, sizeof(val)));
+			return reject(j, r, ERR_RECORD_NOT_FOUND, column_of(j, r, slot), msg,
+				      err) < 0 ? -1 : 0;
+		}
 	}
 	if (!found) {
 		if (r->op == SCHEMA_OP_INSERT || r->op == SCHEMA_OP_UPSERT) {
 			if (!ident && e->ncreate_with) {
-				char names[512], msg[700];
+				char names[400];
 				ident_list(e, e->identifiers, e->nidentifiers, names, sizeof(names));
 				snprintf(msg, sizeof(msg),
 					 "The row fills none of the identifiers (%s); fill one in",
@@ -494,21 +531,24 @@ int apply__row(struct job *j, struct row *r, bool from_wait, struct err *err)
 			}
 			return do_insert(j, r, refs, err) < 0 ? -1 : 0;
 		}
+		if (ident)
+			snprintf(msg, sizeof(msg), "No record has %s %s; check it, or use INSERT "
+				 "or UPSERT to create one", column_of(j, r, slot),
+				 shown(&r->vals[slot], val, sizeof(val)));
 		return reject(j, r, ERR_RECORD_NOT_FOUND,
 			      ident ? column_of(j, r, slot) : "",
-			      ident ? "No record has this identifier; check it, or use INSERT or "
-				      "UPSERT to create one"
-				    : "The row fills none of the identifiers; fill one in", err) < 0 ? -1
-												   : 0;
+			      ident ? msg : "The row fills none of the identifiers; fill one in",
+			      err) < 0 ? -1 : 0;
 	}
 	if (rec.state == STORE_STATE_ANONYMIZED && r->op != SCHEMA_OP_DROP)
 		return reject(j, r, ERR_OPERATION_NOT_ALLOWED, op_column(j, r),
 			      "The record was anonymized; it cannot change any more", err) < 0 ? -1 : 0;
 	switch (r->op) {
 	case SCHEMA_OP_INSERT:
-		return reject(j, r, ERR_RECORD_EXISTS, column_of(j, r, slot),
-			      "A record with this identifier exists already; use UPDATE or "
-			      "UPSERT", err) < 0 ? -1 : 0;
+		snprintf(msg, sizeof(msg), "A record with %s %s exists already; use UPDATE or "
+			 "UPSERT", column_of(j, r, slot), shown(&r->vals[slot], val, sizeof(val)));
+		return reject(j, r, ERR_RECORD_EXISTS, column_of(j, r, slot), msg, err) < 0 ? -1
+											: 0;
 	case SCHEMA_OP_DELETE:
 	case SCHEMA_OP_ANONYMIZE:
 		return do_clear(j, r, &rec, err) < 0 ? -1 : 0;
