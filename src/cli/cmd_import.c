@@ -14,6 +14,7 @@
 #include "cli/cli_int.h"
 #include "cli/cmd_util.h"
 #include "import/import.h"
+#include "source/source.h"
 #include "store/store.h"
 #include "base/banned.h"
 
@@ -200,6 +201,52 @@ int cli_run_job(struct cli_app *app, struct store *st, int64_t job, const char *
 	return rc;
 }
 
+/* True when entry name answers to the --files name n bytes at w (the name or its base). */
+static bool entry_is(const char *name, const char *w, size_t n)
+{
+	const char *base = strrchr(name, '/');
+
+	base = base ? base + 1 : name;
+	return (strlen(name) == n && memcmp(name, w, n) == 0) ||
+	       (strlen(base) == n && memcmp(base, w, n) == 0);
+}
+
+/*
+ * Every name of --files is an entry of some input (standard input aside, which cannot be
+ * read twice): a name that matches nothing would make a job that silently takes nothing.
+ */
+static int files_exist(const char *files, const char *const *inputs, size_t ninputs,
+		       const struct limits *lim)
+{
+	const char *w = files;
+	bool stdin_input = false;
+
+	for (size_t i = 0; i < ninputs; i++)
+		stdin_input |= strcmp(inputs[i], "-") == 0;
+	while (*w && !stdin_input) {
+		const char *comma = strchr(w, ',');
+		size_t n = comma ? (size_t)(comma - w) : strlen(w);
+		bool found = false;
+		for (size_t i = 0; i < ninputs && !found; i++) {
+			struct source_opts so = {.limits = lim};
+			struct source *src;
+			struct err err;
+			err_clear(&err);
+			if (source_open(inputs[i], &so, &src, &err) < 0)
+				continue;	/* the job will say why */
+			for (size_t e = 0; e < source_entry_count(src) && !found; e++)
+				found = entry_is(source_entry(src, e)->name, w, n);
+			source_free(src);
+		}
+		if (!found) {
+			cli_usage_error("--files: no input has an entry named '%.*s'", (int)n, w);
+			return -1;
+		}
+		w += n + (comma ? 1 : 0);
+	}
+	return 0;
+}
+
 /* The converter of --encoding: the one source/ asks iconv for. */
 static bool encoding_known(const char *name)
 {
@@ -274,6 +321,8 @@ int cmd_import(int argc, char **argv, struct cli_app *app)
 			return CLI_EXIT_USAGE;
 	if ((report && cli_output_ok("--report", report, false) < 0) ||
 	    (rejects && cli_output_ok("--rejects", rejects, true) < 0))
+		return CLI_EXIT_USAGE;
+	if (o.files && files_exist(o.files, inputs, ninputs, &app->limits) < 0)
 		return CLI_EXIT_USAGE;
 	if (cli_store_open(app, &st) < 0)
 		return CLI_EXIT_USAGE;
