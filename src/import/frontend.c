@@ -1033,8 +1033,13 @@ static void *frontend_main(void *arg)
 
 		err_clear(&e);
 		buf_reset(&path);
+		job__path(j, &path, "input-%zu" INPUT_TOO_LARGE, i);
+		if (access(path.ptr, F_OK) == 0)
+			err_set(&e, ERR_TOO_LARGE, "'%.200s' is larger than the upload limit of "
+				"%llu bytes", j->inputs[i], (unsigned long long)j->limits.upload_bytes);
+		buf_reset(&path);
 		job__path(j, &path, "input-%zu", i);
-		if (source_open(path.ptr, &so, &src, &e) < 0) {
+		if (e.code != ERR_OK || source_open(path.ptr, &so, &src, &e) < 0) {
 			struct file_info *fi = xcalloc(1, sizeof(*fi));
 			if (file++ < fe->start_file) {
 				free(fi);

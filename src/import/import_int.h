@@ -36,6 +36,9 @@
 /* In test builds (INTAKE_TEST_HOOKS), INTAKE_COMMIT_ROWS (a positive number) overrides
    IMPORT_COMMIT_ROWS: the kill test makes transactions small so that its kills meet many
    commits. */
+/* Appended to an input's path in the job's folder: the mark of an input over the upload
+   limit, refused with too_large (its copy is not kept). */
+#define INPUT_TOO_LARGE ".too-large"
 /* Rows applied per transaction in the pass over waiting rows. */
 #define IMPORT_WAIT_BATCH 2048
 /* File-level errors kept per file in a report. */

@@ -364,8 +364,17 @@ int import_job_create(struct store *st, struct store_program *p, const struct im
 		uint64_t bytes;
 		buf_reset(&path);
 		buf_addf(&path, "%s/input-%zu", dir.ptr, i);
-		if (fs_copy_file(paths[i], path.ptr, lim.upload_bytes, &bytes, err) < 0)
-			goto fail;
+		if (fs_copy_file(paths[i], path.ptr, lim.upload_bytes, &bytes, err) < 0) {
+			if (err->code != ERR_TOO_LARGE)
+				goto fail;
+			/* Over the upload limit: that file is refused with too_large (CONTRACT
+			   5), the others are imported. A mark says so to the front end. */
+			unlink(path.ptr);
+			buf_adds(&path, INPUT_TOO_LARGE);
+			if (fs_write_file_atomic(path.ptr, "", 0, err) < 0)
+				goto fail;
+			err_clear(err);
+		}
 	}
 	free(text);
 	text = options_json(&opts, names, npaths, true, 0);
@@ -498,6 +507,8 @@ static int remove_inputs(struct job *j)
 	for (size_t i = 0; i < j->ninputs; i++) {
 		buf_reset(&path);
 		job__path(j, &path, "input-%zu", i);
+		unlink(path.ptr);
+		buf_adds(&path, INPUT_TOO_LARGE);
 		unlink(path.ptr);
 	}
 	buf_release(&path);
