@@ -114,6 +114,7 @@ struct sq_entity {
 					   FP_NEVER once a table for it did not fit */
 	sqlite3_stmt **value_at;	/* per field: SELECT field FROM table WHERE id = ?1 */
 	struct read_ahead ra;		/* records by id, read in order */
+	uint64_t *hash;			/* per field: scratch for a row's value hashes */
 };
 
 enum {
@@ -988,16 +989,27 @@ static int ent_mode(struct sq_program *p, struct sq_entity *en, struct err *err)
 	return job_cache(p, err);
 }
 
-/* Records a row's unique values (after an insert or a change) in the entity's tables. */
+/* The hashes of a row's unique values into h (per field), each computed once a write. */
+static void hash_unique(const struct sq_entity *en, const struct store_val *vals, uint64_t *h)
+{
+	for (size_t f = 0; f < en->e->nfields; f++)
+		if (field_unique(en->e, f) && vals[f].kind != STORE_NULL)
+			h[f] = store__fp_hash(&vals[f]);
+}
+
+/* Records a row's unique values (after an insert or a change) in the entity's tables;
+   h: their hashes (hash_unique), or NULL. */
 static int fp_note(struct sq_program *p, struct sq_entity *en, int64_t id,
-		   const struct store_val *vals, const struct store_val *old, struct err *err)
+		   const struct store_val *vals, const struct store_val *old, const uint64_t *h,
+		   struct err *err)
 {
 	for (size_t f = 0; f < en->e->nfields; f++) {
 		struct store_fp *t = &en->fp[f];
 		if (t->cap == 0 || vals[f].kind == STORE_NULL ||
 		    (old && store_val_equal(&old[f], &vals[f])))
 			continue;
-		if (store__fp_add(t, store__fp_hash(&vals[f]), id, &p->fp_bytes, fp_limit(p, en)) == 0)
+		if (store__fp_add(t, h ? h[f] : store__fp_hash(&vals[f]), id, &p->fp_bytes,
+				  fp_limit(p, en)) == 0)
 			continue;
 		/* Full: a deferring table builds its indexes; elsewhere the field goes back
 		   to its index for good. */
@@ -1085,12 +1097,12 @@ static int fp_answers(struct sq_program *p, struct sq_entity *en, size_t f,
 
 /* The id of the record whose field f holds v, through the fingerprint table: 1, 0, -1. */
 static int fp_owner(struct sq_program *p, struct sq_entity *en, size_t f,
-		    const struct store_val *v, int64_t *ret_id, struct err *err)
+		    const struct store_val *v, uint64_t h, int64_t *ret_id, struct err *err)
 {
 	struct store_fp_probe pr;
 	int64_t id;
 
-	store__fp_probe_start(&en->fp[f], store__fp_hash(v), &pr);
+	store__fp_probe_start(&en->fp[f], h, &pr);
 	while (store__fp_probe_next(&pr, &id)) {
 		sqlite3_stmt *s = value_at_stmt(p, en, f, err);
 		int rc;
@@ -1291,6 +1303,7 @@ static void entity_release(struct sq_program *p, struct sq_entity *e)
 	free(e->fp);
 	free(e->lookups);
 	free(e->value_at);
+	free(e->hash);
 	sqlite3_finalize(e->ra.stmt);
 	if (e->ra.arena.chunk_size)
 		arena_release(&e->ra.arena);
@@ -1353,6 +1366,7 @@ static int entities_build(struct sq_program *p, struct err *err)
 		en->fp = xcalloc(e->nfields ? e->nfields : 1, sizeof(*en->fp));
 		en->lookups = xcalloc(e->nfields ? e->nfields : 1, sizeof(*en->lookups));
 		en->value_at = xcalloc(e->nfields ? e->nfields : 1, sizeof(*en->value_at));
+		en->hash = xcalloc(e->nfields ? e->nfields : 1, sizeof(*en->hash));
 		buf_reset(&b);
 		if (quote_table(&b, e->name, err) < 0)
 			goto fail;
@@ -1986,7 +2000,7 @@ static int sq_value_owner(struct store_program *hp, size_t entity, size_t field,
 		STORE_BUG("field index out of range");
 	rc = fp_answers(p, en, field, v, err);
 	if (rc != 0)
-		return rc < 0 ? -1 : fp_owner(p, en, field, v, ret_id, err);
+		return rc < 0 ? -1 : fp_owner(p, en, field, v, store__fp_hash(v), ret_id, err);
 	if (!en->owner[field]) {
 		struct buf sql;
 		buf_init(&sql, 1024);
@@ -2090,21 +2104,26 @@ static int do_insert(struct sq_program *p, size_t entity, sqlite3_stmt *s,
 /*
  * A deferring table has no unique index to refuse a taken value: the first unique field
  * (schema order) whose new value another record holds is the conflict, as find_conflict
- * would name it after a violation. Values equal to old (the record's own) are skipped.
+ * would name it after a violation. Values equal to old (the record's own) are skipped, and
+ * so is field skip (checked already). h: the values' hashes (hash_unique).
  */
 static int defer_check(struct sq_program *p, size_t entity, int64_t self,
-		       const struct store_val *vals, const struct store_val *old,
-		       size_t *ret_conflict, struct err *err)
+		       const struct store_val *vals, const struct store_val *old, size_t skip,
+		       const uint64_t *h, size_t *ret_conflict, struct err *err)
 {
 	struct sq_entity *en = ent(p, entity);
 
 	for (size_t f = 0; f < en->e->nfields; f++) {
 		int64_t owner;
 		int rc;
-		if (!field_unique(en->e, f) || vals[f].kind == STORE_NULL ||
+		if (f == skip || !field_unique(en->e, f) || vals[f].kind == STORE_NULL ||
 		    (old && store_val_equal(&old[f], &vals[f])))
 			continue;
-		rc = sq_value_owner(&p->head, entity, f, &vals[f], &owner, err);
+		rc = fp_answers(p, en, f, &vals[f], err);
+		if (rc == 1)
+			rc = fp_owner(p, en, f, &vals[f], h[f], &owner, err);
+		else if (rc == 0)
+			rc = sq_value_owner(&p->head, entity, f, &vals[f], &owner, err);
 		if (rc < 0)
 			return -1;
 		if (rc == 1 && owner != self) {
@@ -2130,27 +2149,40 @@ static sqlite3_stmt *insert_stmt(struct sq_program *p, struct sq_entity *en, str
 	return en->insert;
 }
 
-static int sq_record_insert(struct store_program *hp, size_t entity, const struct store_val *vals,
-			    int64_t *ret_id, char *ret_key, size_t *ret_conflict, struct err *err)
+/* An insert; skip: a unique field the caller checked already (or SIZE_MAX). */
+static int insert_row(struct sq_program *p, size_t entity, const struct store_val *vals,
+		      size_t skip, int64_t *ret_id, char *ret_key, size_t *ret_conflict,
+		      struct err *err)
 {
-	struct sq_program *p = sq_program(hp);
 	struct sq_entity *en = ent(p, entity);
 	sqlite3_stmt *s;
 	int rc;
 
-	if (ent_mode(p, en, err) < 0)
-		return -1;
 	if (en->mode == EM_DEFER) {
-		rc = defer_check(p, entity, 0, vals, NULL, ret_conflict, err);
+		rc = defer_check(p, entity, 0, vals, NULL, skip, en->hash, ret_conflict, err);
 		if (rc != 0)
 			return rc;
 	}
 	if (!(s = insert_stmt(p, en, err)))
 		return -1;
 	rc = do_insert(p, entity, s, vals, ret_id, ret_key, ret_conflict, false, err);
-	if (rc == 0 && fp_note(p, en, *ret_id, vals, NULL, err) < 0)
+	if (rc == 0 && fp_note(p, en, *ret_id, vals, NULL, en->mode == EM_DEFER ? en->hash : NULL,
+			       err) < 0)
 		return -1;
 	return rc;
+}
+
+static int sq_record_insert(struct store_program *hp, size_t entity, const struct store_val *vals,
+			    int64_t *ret_id, char *ret_key, size_t *ret_conflict, struct err *err)
+{
+	struct sq_program *p = sq_program(hp);
+	struct sq_entity *en = ent(p, entity);
+
+	if (ent_mode(p, en, err) < 0)
+		return -1;
+	if (en->mode == EM_DEFER)
+		hash_unique(en, vals, en->hash);
+	return insert_row(p, entity, vals, SIZE_MAX, ret_id, ret_key, ret_conflict, err);
 }
 
 static int sq_record_insert_absent(struct store_program *hp, size_t entity, size_t field,
@@ -2170,10 +2202,18 @@ static int sq_record_insert_absent(struct store_program *hp, size_t entity, size
 	if (rc == 1 || en->mode == EM_DEFER) {
 		/* Its fingerprint table says whether the value is taken; a deferring table
 		   checks the other unique values too. */
-		rc = sq_value_owner(hp, entity, field, &vals[field], &owner, err);
+		if (en->mode == EM_DEFER)
+			hash_unique(en, vals, en->hash);
+		if (rc == 1)
+			rc = fp_owner(p, en, field, &vals[field],
+				      en->mode == EM_DEFER ? en->hash[field]
+							   : store__fp_hash(&vals[field]),
+				      &owner, err);
+		else
+			rc = sq_value_owner(hp, entity, field, &vals[field], &owner, err);
 		if (rc != 0)
 			return rc < 0 ? -1 : 2;
-		return sq_record_insert(hp, entity, vals, ret_id, ret_key, ret_conflict, err);
+		return insert_row(p, entity, vals, field, ret_id, ret_key, ret_conflict, err);
 	}
 	if (!en->insert_absent[field]) {
 		struct buf sql;
@@ -2186,7 +2226,7 @@ static int sq_record_insert_absent(struct store_program *hp, size_t entity, size
 	}
 	rc = do_insert(p, entity, en->insert_absent[field], vals, ret_id, ret_key, ret_conflict,
 		       true, err);
-	if (rc == 0 && fp_note(p, en, *ret_id, vals, NULL, err) < 0)
+	if (rc == 0 && fp_note(p, en, *ret_id, vals, NULL, NULL, err) < 0)
 		return -1;
 	return rc;
 }
@@ -2315,13 +2355,16 @@ static int sq_record_update(struct store_program *hp, size_t entity,
 	if (ent_mode(p, en, err) < 0)
 		return -1;
 	if (en->mode == EM_DEFER) {
-		rc = defer_check(p, entity, old->id, vals, old->vals, ret_conflict, err);
+		hash_unique(en, vals, en->hash);
+		rc = defer_check(p, entity, old->id, vals, old->vals, SIZE_MAX, en->hash,
+				 ret_conflict, err);
 		if (rc != 0)
 			return rc;
 	}
 	rc = write_update(p, entity, old->id, vals, old->vals, state, p->head.job.job, ret_conflict,
 			  err);
-	if (rc == 0 && fp_note(p, en, old->id, vals, old->vals, err) < 0)
+	if (rc == 0 && fp_note(p, en, old->id, vals, old->vals,
+			       en->mode == EM_DEFER ? en->hash : NULL, err) < 0)
 		return -1;
 	if (rc != 0 || !p->head.job.events)
 		return rc;
