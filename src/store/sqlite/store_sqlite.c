@@ -840,10 +840,11 @@ static int max_rowid(struct sq_program *p, struct sq_entity *en, int64_t *ret, s
 }
 
 /* What the tables may take: all of the bound while a table defers its indexes (its
-   page cache is small), half of it beside a job's full page cache. */
+   page cache is small), 3/8 of it beside a job's full page cache (a table of 1M values
+   made from an index takes 12 MiB). */
 static size_t fp_limit(const struct sq_program *p, const struct sq_entity *en)
 {
-	return en->mode == EM_DEFER ? p->fp_max : p->fp_max / 2;
+	return en->mode == EM_DEFER ? p->fp_max : p->fp_max / 8 * 3;
 }
 
 /* Whether fingerprint tables for n fields of rows entries each fit in what is left. */
@@ -1082,9 +1083,8 @@ static int fp_answers(struct sq_program *p, struct sq_entity *en, size_t f,
 	en->lookups[f] = FP_NEVER; /* one try per job */
 	if (max_rowid(p, en, &rows, err) < 0)
 		return -1;
-	/* The job's page cache (CACHE_KIB_JOB) is in use beside them: half the bound. */
-	if (p->fp_bytes > p->fp_max / 2 ||
-	    xmul(2, store__fp_bytes_for((uint64_t)rows)) > p->fp_max - 2 * p->fp_bytes)
+	if (p->fp_bytes > fp_limit(p, en) ||
+	    store__fp_bytes_for((uint64_t)rows) > fp_limit(p, en) - p->fp_bytes)
 		return 0;
 	want = xcalloc(en->e->nfields, sizeof(bool));
 	want[f] = true;
