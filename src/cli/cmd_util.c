@@ -88,7 +88,7 @@ int cli_input_ok(const char *path)
 		return -1;
 	}
 	if (fstat(fd, &sb) < 0 || S_ISDIR(sb.st_mode)) {
-		log_error("'%s' is a folder, not a file", path);
+		log_error("'%s' is a directory, not a file", path);
 		close(fd);
 		return -1;
 	}

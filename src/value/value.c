@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/limit.h"
 #include "base/utf8.h"
@@ -363,11 +364,25 @@ static bool parse_boolean(const struct value_spec *spec, const char *p, size_t n
 			   nf ? fw[0] : "?");
 }
 
+/* The option that p[0..n) spells in other letter case, or NULL (a message's hint). */
+static const char *option_like(const struct value_spec *spec, const char *p, size_t n)
+{
+	for (size_t i = 0; i < spec->noptions; i++)
+		if (strlen(spec->options[i]) == n && strncasecmp(spec->options[i], p, n) == 0)
+			return spec->options[i];
+	return NULL;
+}
+
 static bool parse_select(const struct value_spec *spec, const char *p, size_t n, struct arena *a,
 			 struct value *ret, struct value_error *e)
 {
 	char show[VALUE_SHOW_BYTES];
+	const char *like;
 
+	if (!option_known(spec, p, n) && (like = option_like(spec, p, n)))
+		return value__fail(e, ERR_INVALID_OPTION,
+				   "'%s' is not an option of this field: keys are case-sensitive; "
+				   "write '%s'", value__show(p, n, show, sizeof(show)), like);
 	if (!option_known(spec, p, n))
 		return value__fail(e, ERR_INVALID_OPTION,
 				   "'%s' is not an option of this field; expected one of its keys "
@@ -396,6 +411,13 @@ static bool parse_multiselect(const struct value_spec *spec, const char *p, size
 					   "'%s' has an empty key; separate keys with a "
 					   "single '%c'",
 					   value__show(p, n, show, sizeof(show)), sep);
+		if (!option_known(spec, k, klen) && option_like(spec, k, klen))
+			return value__fail(e, ERR_INVALID_OPTION,
+					   "'%s' is not an option of this field (in '%s'): keys are "
+					   "case-sensitive; write '%s'",
+					   value__show(k, klen, key, sizeof(key)),
+					   value__show(p, n, show, sizeof(show)),
+					   option_like(spec, k, klen));
 		if (!option_known(spec, k, klen))
 			return value__fail(e, ERR_INVALID_OPTION,
 					   "'%s' is not an option of this field (in '%s'); "
