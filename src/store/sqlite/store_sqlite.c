@@ -163,6 +163,7 @@ struct sq_program {
 	int64_t defer_rows;		/* DEFER_ROWS (INTAKE_TEST_DEFER_ROWS; -1: never) */
 	uint32_t fp_lookups;		/* FP_LOOKUPS (INTAKE_TEST_FP_LOOKUPS) */
 	unsigned builds;		/* indexes built by this handle (a test crash site) */
+	bool sync_next;			/* the next commit is a job's last: sync the log */
 	uint64_t rng[2];		/* key generator state */
 	char now_iso[CLOCK_ISO_BYTES];	/* head.job.now as text */
 	int64_t now_for;		/* the time now_iso was made from */
@@ -1631,6 +1632,7 @@ static int sq_batch_rollback(struct store_program *hp, struct err *err)
 	if (!p->in_batch)
 		return 0;
 	p->in_batch = false;
+	p->sync_next = false;
 	/* What the fingerprint tables and modes describe may be undone. */
 	modes_reset(p);
 	if (p->dry)
@@ -1666,6 +1668,13 @@ static int sq_batch_commit(struct store_program *hp, int64_t job, const void *cp
 		goto fail;
 	}
 	p->in_batch = false;
+	if (p->sync_next) {
+		/* A job's last commit reaches the disk before the job is called finished in
+		   the system database: a checkpoint syncs the log first (with NORMAL, commits
+		   alone do not). */
+		p->sync_next = false;
+		sqlite3_wal_checkpoint_v2(p->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	}
 	return 0;
 fail:
 	sq_batch_rollback(hp, NULL);
@@ -2643,6 +2652,7 @@ static int sq_job_settle(struct store_program *hp, struct err *err)
 	for (size_t i = 0; i < p->nents; i++)
 		if (p->ents[i].mode == EM_DEFER && undefer(p, &p->ents[i], err) < 0)
 			return -1;
+	p->sync_next = p->in_batch;
 	return 0;
 }
 
