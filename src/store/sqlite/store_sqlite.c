@@ -51,7 +51,7 @@
  * FP_LOOKUPS times in a job gets a fingerprint table made from its index, if it fits.
  */
 #define DEFER_ROWS 10000
-#define FP_BYTES_MAX (32 * MIB)
+#define FP_BYTES_MAX (28 * MIB)
 #define FP_LOOKUPS 4096
 /* Page cache while a table defers its indexes: its pages are appended, not searched. */
 #define CACHE_KIB_DEFER 4096
@@ -841,11 +841,12 @@ static int max_rowid(struct sq_program *p, struct sq_entity *en, int64_t *ret, s
 }
 
 /* What the tables may take: all of the bound while a table defers its indexes (its
-   page cache is small), 3/8 of it beside a job's full page cache (a table of 1M values
-   made from an index takes 12 MiB). */
+   page cache is small; 1,000,000 rows of two unique fields take 24 MiB, 28 while a
+   table grows), 3/7 of it beside a job's full page cache (12 MiB: a table of 1,000,000
+   values made from an index). */
 static size_t fp_limit(const struct sq_program *p, const struct sq_entity *en)
 {
-	return en->mode == EM_DEFER ? p->fp_max : p->fp_max / 8 * 3;
+	return en->mode == EM_DEFER ? p->fp_max : p->fp_max / 7 * 3;
 }
 
 /* Whether fingerprint tables for n fields of rows entries each fit in what is left. */
