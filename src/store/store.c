@@ -24,8 +24,15 @@ _Noreturn void store__bug(const char *file, int line, const char *msg)
 
 static const struct store_backend *backend_for(const char *url, struct err *err)
 {
-	if (!url || !*url || strncmp(url, "sqlite:", 7) == 0)
+	if (!url || !*url || strcmp(url, "sqlite:") == 0)
 		return &store_backend_sqlite;
+	if (strncmp(url, "sqlite:", 7) == 0) {
+		/* The SQLite files live in the data directory; a path here would be ignored. */
+		err_set(err, ERR_INVALID_ARGUMENT,
+			"'%s': the SQLite store lives in the data directory; give it with --data DIR "
+			"and leave --db unset (or 'sqlite:')", url);
+		return NULL;
+	}
 	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
 		err_set(err, ERR_INVALID_ARGUMENT,
 			"the PostgreSQL back end is not available in this build; leave --db unset "
