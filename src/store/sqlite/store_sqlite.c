@@ -241,6 +241,17 @@ static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **ret, struct err 
 	return 0;
 }
 
+/* Prepares the statement built in sql (an error if its limit cut it short) and releases
+   sql either way. */
+static int prepare_buf(sqlite3 *db, struct buf *sql, sqlite3_stmt **ret, struct err *err)
+{
+	int rc = sql->failed ? err_set(err, ERR_INTERNAL_ERROR, "a statement is too long")
+			     : prepare(db, sql->ptr, ret, err);
+
+	buf_release(sql);
+	return rc;
+}
+
 static sqlite3_stmt *pst(struct sq_program *p, int which, struct err *err)
 {
 	if (!p->st[which] && prepare(p->db, program_sql[which], &p->st[which], err) < 0)
@@ -257,6 +268,23 @@ static int step_done(sqlite3 *db, sqlite3_stmt *s, const char *what, struct err 
 
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_err(err, db, what);
+	return 0;
+}
+
+/*
+ * Steps a statement that returns at most one row: 1 when there is one (s stays on it; the
+ * caller reads it, then resets s), 0 when there is none and -1 on error (what the lookup
+ * was, in err), s reset in both.
+ */
+static int step_row(sqlite3 *db, sqlite3_stmt *s, const char *what, struct err *err)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
 		return db_err(err, db, what);
 	return 0;
 }
@@ -790,8 +818,10 @@ static int missing_indexes(struct sq_program *p, struct sq_entity *en, size_t *r
 	return rc;
 }
 
-/* Creates the entity's missing unique indexes (in the open transaction). */
-static int indexes_build(struct sq_program *p, struct sq_entity *en, struct err *err)
+/* Drops the entity's unique indexes, or creates the missing ones with build (in the open
+   transaction). */
+static int unique_indexes(struct sq_program *p, struct sq_entity *en, bool build,
+			  struct err *err)
 {
 	struct buf sql;
 	int rc = 0;
@@ -801,10 +831,10 @@ static int indexes_build(struct sq_program *p, struct sq_entity *en, struct err 
 		if (!field_unique(en->e, f))
 			continue;
 		buf_reset(&sql);
-		rc = unique_index_sql(&sql, en->e, f, true, err);
+		rc = unique_index_sql(&sql, en->e, f, build, err);
 		if (rc == 0)
 			rc = exec_buf(p, &sql, err);
-		if (rc == 0)
+		if (rc == 0 && build)
 			crash_after_index_build(p);
 	}
 	buf_release(&sql);
@@ -816,7 +846,7 @@ static int indexes_build(struct sq_program *p, struct sq_entity *en, struct err 
 static int undefer(struct sq_program *p, struct sq_entity *en, struct err *err)
 {
 	fp_drop_all(p, en);
-	if (set_cache(p, CACHE_KIB_BUILD, err) < 0 || indexes_build(p, en, err) < 0)
+	if (set_cache(p, CACHE_KIB_BUILD, err) < 0 || unique_indexes(p, en, true, err) < 0)
 		return -1;
 	en->mode = EM_INDEX;
 	return job_cache(p, err);
@@ -830,9 +860,7 @@ static int max_rowid(struct sq_program *p, struct sq_entity *en, int64_t *ret, s
 
 	buf_init(&sql, 1024);
 	buf_addf(&sql, "SELECT coalesce(max(id), 0) FROM %s", en->table);
-	rc = prepare(p->db, sql.ptr, &q, err);
-	buf_release(&sql);
-	if (rc < 0)
+	if (prepare_buf(p->db, &sql, &q, err) < 0)
 		return -1;
 	rc = sqlite3_step(q);
 	*ret = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
@@ -889,10 +917,7 @@ static int fp_fill(struct sq_program *p, struct sq_entity *en, const bool *want,
 		store_quote_ident(&sql, en->e->fields[cols[0]].name, NULL);
 		buf_adds(&sql, " IS NOT NULL");
 	}
-	rc = sql.failed ? err_set(err, ERR_INTERNAL_ERROR, "a statement is too long")
-			: prepare(p->db, sql.ptr, &q, err);
-	buf_release(&sql);
-	if (rc < 0) {
+	if (prepare_buf(p->db, &sql, &q, err) < 0) {
 		free(cols);
 		return -1;
 	}
@@ -961,19 +986,10 @@ static int ent_mode(struct sq_program *p, struct sq_entity *en, struct err *err)
 	if (p->defer_rows >= 0 && (rows <= p->defer_rows || missing > 0) &&
 	    fp_fits(p, rows, nuniq)) {
 		bool *want = xcalloc(en->e->nfields ? en->e->nfields : 1, sizeof(bool));
-		struct buf sql;
-		int rc = 0;
-		buf_init(&sql, SQL_MAX);
-		for (size_t f = 0; f < en->e->nfields && rc == 0; f++) {
-			if (!field_unique(en->e, f))
-				continue;
-			want[f] = true;
-			buf_reset(&sql);
-			rc = unique_index_sql(&sql, en->e, f, false, err);
-			if (rc == 0)
-				rc = exec_buf(p, &sql, err);
-		}
-		buf_release(&sql);
+		int rc;
+		for (size_t f = 0; f < en->e->nfields; f++)
+			want[f] = field_unique(en->e, f);
+		rc = unique_indexes(p, en, false, err);
 		if (rc == 0)
 			rc = fp_fill(p, en, want, rows, p->fp_max, err);
 		free(want);
@@ -986,7 +1002,7 @@ static int ent_mode(struct sq_program *p, struct sq_entity *en, struct err *err)
 		/* They did not fit after all: the indexes come back below. */
 		missing = 1;
 	}
-	if (missing > 0 && indexes_build(p, en, err) < 0)
+	if (missing > 0 && unique_indexes(p, en, true, err) < 0)
 		return -1;
 	en->mode = EM_INDEX;
 	return job_cache(p, err);
@@ -1030,14 +1046,11 @@ static sqlite3_stmt *value_at_stmt(struct sq_program *p, struct sq_entity *en, s
 {
 	if (!en->value_at[f]) {
 		struct buf sql;
-		int rc;
 		buf_init(&sql, 1024);
 		buf_adds(&sql, "SELECT ");
 		store_quote_ident(&sql, en->e->fields[f].name, NULL);
 		buf_addf(&sql, " FROM %s WHERE id = ?1", en->table);
-		rc = prepare(p->db, sql.ptr, &en->value_at[f], err);
-		buf_release(&sql);
-		if (rc < 0)
+		if (prepare_buf(p->db, &sql, &en->value_at[f], err) < 0)
 			return NULL;
 	}
 	sqlite3_reset(en->value_at[f]);
@@ -1112,11 +1125,11 @@ static int fp_owner(struct sq_program *p, struct sq_entity *en, size_t f,
 		if (!s)
 			return -1;
 		sqlite3_bind_int64(s, 1, id);
-		rc = sqlite3_step(s);
-		same = rc == SQLITE_ROW && column_is(s, 0, v);
+		rc = step_row(p->db, s, "cannot look a value up", err);
+		if (rc < 0)
+			return -1;
+		same = rc == 1 && column_is(s, 0, v);
 		sqlite3_reset(s);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return db_err(err, p->db, "cannot look a value up");
 		if (same) {
 			*ret_id = id;
 			return 1;
@@ -1570,9 +1583,7 @@ static int sq_entity_counts(struct store_program *hp, size_t entity, uint64_t *r
 	memset(ret, 0, STORE_NSTATES * sizeof(*ret));
 	buf_init(&sql, 1024);
 	buf_addf(&sql, "SELECT state, count(*) FROM %s GROUP BY state", p->ents[entity].table);
-	rc = prepare(p->db, sql.ptr, &q, err);
-	buf_release(&sql);
-	if (rc < 0)
+	if (prepare_buf(p->db, &sql, &q, err) < 0)
 		return -1;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		enum store_state s;
@@ -1692,19 +1703,15 @@ static int sq_checkpoint_load(struct store_program *hp, int64_t job, struct buf 
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, job);
-	rc = sqlite3_step(s);
 	buf_reset(out);
-	if (rc == SQLITE_ROW) {
-		buf_add(out, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0));
-		sqlite3_reset(s);
-		if (out->failed)
-			return err_set(err, ERR_STORE_ERROR, "the checkpoint is too large");
-		return 1;
-	}
+	rc = step_row(p->db, s, "cannot read the checkpoint", err);
+	if (rc != 1)
+		return rc;
+	buf_add(out, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0));
 	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_err(err, p->db, "cannot read the checkpoint");
-	return 0;
+	if (out->failed)
+		return err_set(err, ERR_STORE_ERROR, "the checkpoint is too large");
+	return 1;
 }
 
 static int sq_dry_begin(struct store_program *hp, struct err *err)
@@ -1773,11 +1780,8 @@ static sqlite3_stmt *find_stmt(struct sq_program *p, struct sq_entity *en,
 		else
 			store_quote_ident(&sql, en->e->fields[slot - 2].name, NULL);
 		buf_adds(&sql, " = ?1 ORDER BY id LIMIT 1");
-		if (prepare(p->db, sql.ptr, &en->find[slot], err) < 0) {
-			buf_release(&sql);
+		if (prepare_buf(p->db, &sql, &en->find[slot], err) < 0)
 			return NULL;
-		}
-		buf_release(&sql);
 	}
 	sqlite3_reset(en->find[slot]);
 	return en->find[slot];
@@ -1845,9 +1849,7 @@ static int ra_fill(struct sq_program *p, struct sq_entity *en, int64_t id, struc
 		buf_init(&sql, SQL_MAX);
 		buf_adds(&sql, en->select);
 		buf_addf(&sql, "WHERE id >= ?1 ORDER BY id LIMIT %d", READ_AHEAD);
-		rc = prepare(p->db, sql.ptr, &ra->stmt, err);
-		buf_release(&sql);
-		if (rc < 0)
+		if (prepare_buf(p->db, &sql, &ra->stmt, err) < 0)
 			return -1;
 		arena_init(&ra->arena, 64 * 1024);
 	}
@@ -1925,6 +1927,19 @@ static int ra_get(struct sq_program *p, struct sq_entity *en, int64_t id, struct
 	return id < ra->hi ? 0 : 2;
 }
 
+/* Steps a find statement of en: 1 with its record in *ret (values in a), 0 none, -1 error. */
+static int read_one(struct sq_program *p, sqlite3_stmt *s, struct sq_entity *en, struct arena *a,
+		    struct store_record *ret, struct err *err)
+{
+	int rc = step_row(p->db, s, "cannot look a record up", err);
+
+	if (rc == 1) {
+		read_record(s, en, a, ret);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
 /* The record with this id: 1 (*ret, values in a), 0 none, -1 error. */
 static int record_by_id(struct sq_program *p, struct sq_entity *en, int64_t id, struct arena *a,
 			struct store_record *ret, struct err *err)
@@ -1938,13 +1953,7 @@ static int record_by_id(struct sq_program *p, struct sq_entity *en, int64_t id, 
 	if (!(s = find_stmt(p, en, &by_id, err)))
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		read_record(s, en, a, ret);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_err(err, p->db, "cannot look a record up");
-	return rc == SQLITE_ROW ? 1 : 0;
+	return read_one(p, s, en, a, ret, err);
 }
 
 /* The record whose field f holds v, through the fingerprint table: 1 (*ret), 0, -1. */
@@ -1987,16 +1996,28 @@ static int sq_record_find(struct store_program *hp, size_t entity,
 	if (!s)
 		return -1;
 	bind_val(s, 1, v);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		read_record(s, en, a, ret);
-		sqlite3_reset(s);
-		return 1;
+	return read_one(p, s, en, a, ret, err);
+}
+
+/*
+ * The statement "SELECT what FROM table WHERE column cond" (column quoted), prepared once
+ * into *slot and reset; NULL on error.
+ */
+static sqlite3_stmt *where_stmt(struct sq_program *p, sqlite3_stmt **slot, const char *what,
+				const char *table, const char *column, const char *cond,
+				struct err *err)
+{
+	if (!*slot) {
+		struct buf sql;
+		buf_init(&sql, 1024);
+		buf_addf(&sql, "SELECT %s FROM %s WHERE ", what, table);
+		store_quote_ident(&sql, column, NULL);
+		buf_addf(&sql, " %s", cond);
+		if (prepare_buf(p->db, &sql, slot, err) < 0)
+			return NULL;
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_err(err, p->db, "cannot look a record up");
-	return 0;
+	sqlite3_reset(*slot);
+	return *slot;
 }
 
 static int sq_value_owner(struct store_program *hp, size_t entity, size_t field,
@@ -2004,6 +2025,7 @@ static int sq_value_owner(struct store_program *hp, size_t entity, size_t field,
 {
 	struct sq_program *p = sq_program(hp);
 	struct sq_entity *en = ent(p, entity);
+	sqlite3_stmt *s;
 	int rc;
 
 	if (field >= en->e->nfields)
@@ -2011,29 +2033,17 @@ static int sq_value_owner(struct store_program *hp, size_t entity, size_t field,
 	rc = fp_answers(p, en, field, v, err);
 	if (rc != 0)
 		return rc < 0 ? -1 : fp_owner(p, en, field, v, store__fp_hash(v), ret_id, err);
-	if (!en->owner[field]) {
-		struct buf sql;
-		buf_init(&sql, 1024);
-		buf_addf(&sql, "SELECT id FROM %s WHERE ", en->table);
-		store_quote_ident(&sql, en->e->fields[field].name, NULL);
-		buf_adds(&sql, " = ?1 ORDER BY id LIMIT 1");
-		rc = prepare(p->db, sql.ptr, &en->owner[field], err);
-		buf_release(&sql);
-		if (rc < 0)
-			return -1;
+	s = where_stmt(p, &en->owner[field], "id", en->table, en->e->fields[field].name,
+		       "= ?1 ORDER BY id LIMIT 1", err);
+	if (!s)
+		return -1;
+	bind_val(s, 1, v);
+	rc = step_row(p->db, s, "cannot look a value up", err);
+	if (rc == 1) {
+		*ret_id = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
 	}
-	sqlite3_reset(en->owner[field]);
-	bind_val(en->owner[field], 1, v);
-	rc = sqlite3_step(en->owner[field]);
-	if (rc == SQLITE_ROW) {
-		*ret_id = sqlite3_column_int64(en->owner[field], 0);
-		sqlite3_reset(en->owner[field]);
-		return 1;
-	}
-	sqlite3_reset(en->owner[field]);
-	if (rc != SQLITE_DONE)
-		return db_err(err, p->db, "cannot look a value up");
-	return 0;
+	return rc;
 }
 
 /* After a unique violation: which field's value belongs to another record. */
@@ -2148,12 +2158,9 @@ static sqlite3_stmt *insert_stmt(struct sq_program *p, struct sq_entity *en, str
 {
 	if (!en->insert) {
 		struct buf sql;
-		int rc;
 		buf_init(&sql, SQL_MAX);
 		insert_sql(en, NULL, &sql);
-		rc = prepare(p->db, sql.ptr, &en->insert, err);
-		buf_release(&sql);
-		if (rc < 0)
+		if (prepare_buf(p->db, &sql, &en->insert, err) < 0)
 			return NULL;
 	}
 	return en->insert;
@@ -2229,9 +2236,7 @@ static int sq_record_insert_absent(struct store_program *hp, size_t entity, size
 		struct buf sql;
 		buf_init(&sql, SQL_MAX);
 		insert_sql(en, en->e->fields[field].name, &sql);
-		rc = prepare(p->db, sql.ptr, &en->insert_absent[field], err);
-		buf_release(&sql);
-		if (rc < 0)
+		if (prepare_buf(p->db, &sql, &en->insert_absent[field], err) < 0)
 			return -1;
 	}
 	rc = do_insert(p, entity, en->insert_absent[field], vals, ret_id, ret_key, ret_conflict,
@@ -2292,7 +2297,6 @@ static sqlite3_stmt *update_stmt(struct sq_program *p, struct sq_entity *en, uns
 	if (!en->update[mask]) {
 		struct buf sql;
 		size_t bit = 0;
-		int rc;
 		buf_init(&sql, SQL_MAX);
 		buf_addf(&sql, "UPDATE %s SET state = ?1, updated_at = ?2, intake_updated_job = ?3",
 			 en->table);
@@ -2305,9 +2309,7 @@ static sqlite3_stmt *update_stmt(struct sq_program *p, struct sq_entity *en, uns
 			buf_addf(&sql, " = ?%zu", f + 5);
 		}
 		buf_adds(&sql, " WHERE id = ?4");
-		rc = prepare(p->db, sql.ptr, &en->update[mask], err);
-		buf_release(&sql);
-		if (rc < 0)
+		if (prepare_buf(p->db, &sql, &en->update[mask], err) < 0)
 			return NULL;
 	}
 	sqlite3_reset(en->update[mask]);
@@ -2408,12 +2410,9 @@ static int drop_record(struct sq_program *p, size_t entity, const struct store_r
 
 	if (!en->drop) {
 		struct buf sql;
-		int rc;
 		buf_init(&sql, 1024);
 		buf_addf(&sql, "DELETE FROM %s WHERE id = ?1", en->table);
-		rc = prepare(p->db, sql.ptr, &en->drop, err);
-		buf_release(&sql);
-		if (rc < 0)
+		if (prepare_buf(p->db, &sql, &en->drop, err) < 0)
 			return -1;
 	}
 	ra_drop(en, old->id, true);
@@ -2468,28 +2467,19 @@ static int sq_record_referenced(struct store_program *hp, size_t entity, int64_t
 	for (size_t i = 0; i < en->nrefs; i++) {
 		struct sq_entity *child = &p->ents[en->refs_from[2 * i]];
 		size_t field = en->refs_from[2 * i + 1];
+		sqlite3_stmt *s = where_stmt(p, &en->refs[i], "1", child->table,
+					     child->e->fields[field].name,
+					     "= ?1 AND id <> ?2 LIMIT 1", err);
 		int rc;
-		if (!en->refs[i]) {
-			struct buf sql;
-			buf_init(&sql, 1024);
-			buf_addf(&sql, "SELECT 1 FROM %s WHERE ", child->table);
-			store_quote_ident(&sql, child->e->fields[field].name, NULL);
-			buf_adds(&sql, " = ?1 AND id <> ?2 LIMIT 1");
-			rc = prepare(p->db, sql.ptr, &en->refs[i], err);
-			buf_release(&sql);
-			if (rc < 0)
-				return -1;
-		}
-		sqlite3_reset(en->refs[i]);
-		sqlite3_bind_int64(en->refs[i], 1, id);
+		if (!s)
+			return -1;
+		sqlite3_bind_int64(s, 1, id);
 		/* A record that references itself does not keep itself alive. */
-		sqlite3_bind_int64(en->refs[i], 2, child == en ? id : 0);
-		rc = sqlite3_step(en->refs[i]);
-		sqlite3_reset(en->refs[i]);
-		if (rc == SQLITE_ROW)
-			return 1;
-		if (rc != SQLITE_DONE)
-			return db_err(err, p->db, "cannot look for references");
+		sqlite3_bind_int64(s, 2, child == en ? id : 0);
+		rc = step_row(p->db, s, "cannot look for references", err);
+		sqlite3_reset(s);
+		if (rc != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -2528,13 +2518,9 @@ static int sq_wait_holds(struct store_program *hp, int64_t job, size_t entity, c
 	sqlite3_bind_int64(s, 1, job);
 	sqlite3_bind_int64(s, 2, (int64_t)entity);
 	sqlite3_bind_blob(s, 3, key, (int)len, SQLITE_STATIC);
-	rc = sqlite3_step(s);
+	rc = step_row(p->db, s, "cannot look for waiting rows", err);
 	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc != SQLITE_DONE)
-		return db_err(err, p->db, "cannot look for waiting rows");
-	return 0;
+	return rc;
 }
 
 static void *blob_dup(sqlite3_stmt *s, int i, struct arena *a, size_t *ret_len)
@@ -2549,23 +2535,19 @@ static void *blob_dup(sqlite3_stmt *s, int i, struct arena *a, size_t *ret_len)
 static int read_wait(struct sq_program *p, sqlite3_stmt *s, struct arena *a,
 		     struct store_wait *ret, struct err *err)
 {
-	int rc = sqlite3_step(s);
+	int rc = step_row(p->db, s, "cannot read waiting rows", err);
 
-	if (rc == SQLITE_ROW) {
-		memset(ret, 0, sizeof(*ret));
-		ret->seq = sqlite3_column_int64(s, 0);
-		ret->entity = (size_t)sqlite3_column_int64(s, 1);
-		ret->rec_key = blob_dup(s, 2, a, &ret->rec_key_len);
-		ret->parent_entity = (size_t)sqlite3_column_int64(s, 3);
-		ret->parent_key = blob_dup(s, 4, a, &ret->parent_key_len);
-		ret->payload = blob_dup(s, 5, a, &ret->payload_len);
-		sqlite3_reset(s);
-		return 1;
-	}
+	if (rc != 1)
+		return rc;
+	memset(ret, 0, sizeof(*ret));
+	ret->seq = sqlite3_column_int64(s, 0);
+	ret->entity = (size_t)sqlite3_column_int64(s, 1);
+	ret->rec_key = blob_dup(s, 2, a, &ret->rec_key_len);
+	ret->parent_entity = (size_t)sqlite3_column_int64(s, 3);
+	ret->parent_key = blob_dup(s, 4, a, &ret->parent_key_len);
+	ret->payload = blob_dup(s, 5, a, &ret->payload_len);
 	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_err(err, p->db, "cannot read waiting rows");
-	return 0;
+	return 1;
 }
 
 static int sq_wait_next(struct store_program *hp, int64_t job, int64_t after, struct arena *a,
@@ -2631,16 +2613,13 @@ static int sq_seen_add(struct store_program *hp, int64_t job, const void *key, s
 {
 	struct sq_program *p = sq_program(hp);
 	sqlite3_stmt *s = pst(p, ST_SEEN_ADD, err);
-	int rc;
 
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, job);
 	sqlite3_bind_blob(s, 2, key, (int)len, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_err(err, p->db, "cannot record an identifier");
+	if (step_done(p->db, s, "cannot record an identifier", err) < 0)
+		return -1;
 	return sqlite3_changes(p->db) > 0 ? 1 : 0;
 }
 
@@ -3130,9 +3109,7 @@ static int revert_inserted(struct sq_program *p, int64_t job, struct store_rever
 		buf_init(&sql, SQL_MAX);
 		buf_adds(&sql, en->select);
 		buf_adds(&sql, "WHERE created_job = ?1 ORDER BY id DESC");
-		rc = prepare(p->db, sql.ptr, &q, err);
-		buf_release(&sql);
-		if (rc < 0)
+		if (prepare_buf(p->db, &sql, &q, err) < 0)
 			return -1;
 		sqlite3_bind_int64(q, 1, job);
 		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -3304,7 +3281,7 @@ static int indexes_restore(struct sq_program *p, struct err *err)
 		size_t missing;
 		if (missing_indexes(p, &p->ents[i], &missing, err) < 0)
 			return -1;
-		if (missing > 0 && indexes_build(p, &p->ents[i], err) < 0)
+		if (missing > 0 && unique_indexes(p, &p->ents[i], true, err) < 0)
 			return -1;
 	}
 	return 0;
