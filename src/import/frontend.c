@@ -1178,12 +1178,8 @@ static int commit(struct job *j, struct err *err)
 	if (!j->tx_open)
 		return 0;
 	j->tx_open = false;
-	if (rejects__sync(j, err) < 0)
+	if (job__commit(j, err) < 0)
 		return -1;
-	import__crash_point("before-commit");
-	if (job__checkpoint(j, err) < 0)
-		return -1;
-	import__crash_point("after-commit");
 	if (++j->batches % 2 == 0)
 		check_cancel(j);
 	return 0;

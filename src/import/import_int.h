@@ -226,6 +226,9 @@ struct job {
 void job__path(const struct job *j, struct buf *out, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int job__checkpoint(struct job *j, struct err *err);
+/* job__checkpoint after the rejection bytes are synced, between the crash sites
+   before-commit and after-commit. */
+int job__commit(struct job *j, struct err *err);
 struct file_state *job__file(struct job *j, uint32_t index);
 
 /* state.c: the checkpoint as JSON */

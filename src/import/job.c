@@ -69,6 +69,17 @@ int job__checkpoint(struct job *j, struct err *err)
 	return store_batch_commit(j->p, j->id, j->cp.ptr, j->cp.len, err);
 }
 
+int job__commit(struct job *j, struct err *err)
+{
+	if (rejects__sync(j, err) < 0)
+		return -1;
+	import__crash_point("before-commit");
+	if (job__checkpoint(j, err) < 0)
+		return -1;
+	import__crash_point("after-commit");
+	return 0;
+}
+
 int import_exit_status(enum store_job_status s)
 {
 	switch (s) {

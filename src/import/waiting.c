@@ -279,6 +279,30 @@ static int first_of_record(struct job *j, const struct store_wait *w, struct err
 	return rc == 1 && first.seq == w->seq;
 }
 
+/*
+ * The next waiting row after *after that is the first of its record (with parents_only,
+ * and has a parent key): 1 (*w, in j->arena), 0 at the end, -1 on error. *after moves
+ * past every row read.
+ */
+static int next_first(struct job *j, int64_t *after, bool parents_only, struct store_wait *w,
+		      struct err *err)
+{
+	int rc;
+
+	for (;;) {
+		arena_reset(&j->arena);
+		rc = store_wait_next(j->p, j->id, *after, &j->arena, w, err);
+		if (rc <= 0)
+			return rc;
+		*after = w->seq;
+		if (parents_only && w->parent_key_len == 0)
+			continue;
+		rc = first_of_record(j, w, err);
+		if (rc != 0)
+			return rc;
+	}
+}
+
 /* The waiting row that would create w's parent (the first of that record), if any. */
 static int provider(struct job *j, const struct store_wait *w, struct store_wait *ret,
 		    struct err *err)
@@ -295,12 +319,8 @@ static int commit_if(struct job *j, bool force, struct err *err)
 {
 	if (!force && ops < IMPORT_WAIT_BATCH)
 		return 0;
-	if (rejects__sync(j, err) < 0)
+	if (job__commit(j, err) < 0)
 		return -1;
-	import__crash_point("before-commit");
-	if (job__checkpoint(j, err) < 0)
-		return -1;
-	import__crash_point("after-commit");
 	ops = 0;
 	return store_batch_begin(j->p, err);
 }
@@ -348,16 +368,9 @@ static int round_once(struct job *j, struct err *err)
 	int rc;
 
 	for (;;) {
-		arena_reset(&j->arena);
-		rc = store_wait_next(j->p, j->id, j->state.wait_after, &j->arena, &w, err);
+		rc = next_first(j, &j->state.wait_after, false, &w, err);
 		if (rc <= 0)
 			return rc;
-		j->state.wait_after = w.seq;
-		rc = first_of_record(j, &w, err);
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			continue;
 		if (deserialise(j, w.payload, w.payload_len, &j->arena, &r, err) < 0)
 			return -1;
 		rc = apply__row(j, &r, true, err);
@@ -381,18 +394,9 @@ static int reject_orphans(struct job *j, struct err *err)
 	int rc;
 
 	for (;;) {
-		arena_reset(&j->arena);
-		rc = store_wait_next(j->p, j->id, j->state.wait_after, &j->arena, &w, err);
+		rc = next_first(j, &j->state.wait_after, true, &w, err);
 		if (rc <= 0)
 			return rc;
-		j->state.wait_after = w.seq;
-		if (w.parent_key_len == 0)
-			continue;
-		rc = first_of_record(j, &w, err);
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			continue;
 		rc = provider(j, &w, &prov, err);
 		if (rc < 0)
 			return -1;
@@ -434,19 +438,10 @@ static int reject_cycle(struct job *j, struct err *err)
 {
 	struct store_wait start, slow, fast;
 	int64_t after = 0, first;
-	int rc;
+	int rc = next_first(j, &after, true, &start, err);
 
-	arena_reset(&j->arena);
-	for (;;) {
-		rc = store_wait_next(j->p, j->id, after, &j->arena, &start, err);
-		if (rc <= 0)
-			return rc;
-		after = start.seq;
-		if (start.parent_key_len && (rc = first_of_record(j, &start, err)) != 0)
-			break;
-	}
-	if (rc < 0)
-		return -1;
+	if (rc <= 0)
+		return rc;
 	copy_wait(j, &start, &slow);
 	copy_wait(j, &start, &fast);
 	do {
