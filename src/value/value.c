@@ -491,21 +491,14 @@ static const char iso639_1[] =
 	"rwsascsdsesgsiskslsmsnsosqsrssstsusvswtatetgthtitktltntotrtstttwtyugukuruzvevivo"
 	"wawoxhyiyozazhzu";
 
+static int cmp_code(const void *a, const void *b)
+{
+	return memcmp(a, b, 2);
+}
+
 static bool language_known(const char code[2])
 {
-	size_t lo = 0, hi = (sizeof(iso639_1) - 1) / 2;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = memcmp(code, iso639_1 + 2 * mid, 2);
-		if (c == 0)
-			return true;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return false;
+	return bsearch(code, iso639_1, (sizeof(iso639_1) - 1) / 2, 2, cmp_code) != NULL;
 }
 
 static bool parse_language(const char *p, size_t n, struct arena *a, struct value *ret,
