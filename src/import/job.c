@@ -569,6 +569,17 @@ out:
 	return rc;
 }
 
+/* Reads job id into *ret; invalid_state when it has ended (the caller releases *ret). */
+static int job_get_unended(struct store *st, int64_t id, struct store_job *ret, struct err *err)
+{
+	if (store_job_get(st, id, ret, err) < 0)
+		return -1;
+	if (ret->status != STORE_JOB_QUEUED && ret->status != STORE_JOB_RUNNING)
+		return err_set(err, ERR_INVALID_STATE, "job %" PRId64 " has ended (%s)", id,
+			       store_job_status_name(ret->status));
+	return 0;
+}
+
 /* Runs one job whose job lock this process holds, with the program lock held. */
 static int run_body(struct store *st, int64_t id, const struct limits *limits,
 		    const struct import_listener *l, enum store_job_status *ret_status,
@@ -581,13 +592,8 @@ static int run_body(struct store *st, int64_t id, const struct limits *limits,
 
 	job_init(&j, st, id, limits);
 	j.listener = l;
-	if (store_job_get(st, id, &row, err) < 0)
+	if (job_get_unended(st, id, &row, err) < 0)
 		goto out;
-	if (row.status != STORE_JOB_QUEUED && row.status != STORE_JOB_RUNNING) {
-		err_set(err, ERR_INVALID_STATE, "job %" PRId64 " has ended (%s)", id,
-			store_job_status_name(row.status));
-		goto out;
-	}
 	if (options_load(&j, row.options, &staged, err) < 0)
 		goto out;
 	if (store_program_open_id(st, row.program_id, &j.p, err) < 0)
@@ -671,13 +677,8 @@ int import_job_run(struct store *st, int64_t id, const struct limits *limits,
 	buf_init(&jlock, 8192);
 	buf_init(&plock, 8192);
 	buf_init(&other, 8192);
-	if (store_job_get(st, id, &row, err) < 0)
+	if (job_get_unended(st, id, &row, err) < 0)
 		goto out;
-	if (row.status != STORE_JOB_QUEUED && row.status != STORE_JOB_RUNNING) {
-		err_set(err, ERR_INVALID_STATE, "job %" PRId64 " has ended (%s)", id,
-			store_job_status_name(row.status));
-		goto out;
-	}
 	job_lock_path(st, id, &jlock);
 	got = lock_take(jlock.ptr, false, err);
 	if (got < 0)
