@@ -13,6 +13,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from testkit import tap  # noqa: E402
+
 IMPORT = "tests/data/import/"
 INSPECT = "tests/data/inspect/"
 
@@ -107,14 +110,7 @@ def main(root):
         if name not in codes:
             results.append((False, "%s is a ROW or FILE code of errcodes.def" % name,
                             "the table names a code that is not one"))
-    print("1..%d" % len(results))
-    failed = 0
-    for n, (ok, what, detail) in enumerate(results, 1):
-        print("%s %d - %s" % ("ok" if ok else "not ok", n, what))
-        if not ok:
-            failed += 1
-            print("# " + detail)
-    return 1 if failed else 0
+    return tap(results)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,9 @@ import subprocess
 import sys
 import tempfile
 
-NOW = "1795428000"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+from testkit import NOW, strip  # noqa: E402
+
 NEVER = "4294967295"
 SETTINGS = [
     ("indexes only", {"INTAKE_TEST_DEFER_ROWS": "-1", "INTAKE_TEST_FP_LOOKUPS": NEVER}),
@@ -40,14 +42,6 @@ SETTINGS = [
     ("lookup bound", {"INTAKE_TEST_DEFER_ROWS": "0", "INTAKE_TEST_FP_LOOKUPS": "0",
                       "INTAKE_TEST_FP_BYTES": "180000"}),
 ]
-
-
-def strip(v, keys):
-    if isinstance(v, dict):
-        return {k: strip(x, keys) for k, x in v.items() if k not in keys}
-    if isinstance(v, list):
-        return [strip(x, keys) for x in v]
-    return v
 
 
 def changed_file(src):

@@ -20,15 +20,8 @@ import sys
 import tempfile
 import time
 
-NOW = "1795428000"
-
-
-def strip(v, keys):
-    if isinstance(v, dict):
-        return {k: strip(x, keys) for k, x in v.items() if k not in keys}
-    if isinstance(v, list):
-        return [strip(x, keys) for x in v]
-    return v
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+from testkit import NOW, strip  # noqa: E402
 
 
 class Intake:

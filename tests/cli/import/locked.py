@@ -14,7 +14,8 @@ import subprocess
 import sys
 import tempfile
 
-NOW = "1795428000"
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+from testkit import NOW, tap  # noqa: E402
 
 
 def main(binary, schema):
@@ -75,13 +76,7 @@ def main(binary, schema):
               and totals.get("rows") == 400, "every row taken once",
               json.dumps(totals))
 
-    print("1..%d" % len(results))
-    for i, (ok, what, detail) in enumerate(results, 1):
-        print("%s %d - %s" % ("ok" if ok else "not ok", i, what))
-        if not ok and detail:
-            for line in detail.splitlines():
-                print("# " + line)
-    return 0
+    return tap(results)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+from testkit import tap  # noqa: E402
+
 LIMIT_KIB = 128 * 1024
 COLUMNS = 20
 CELL = 830000          # bytes per cell: 20 of them make a record of about 15.8 MiB
@@ -105,13 +108,7 @@ def main(binary, build_root):
                             "exit %d, totals %s" % (status, totals)))
             results.append((rss < LIMIT_KIB, "%s: peak RSS under 128 MiB" % what,
                             "peak RSS %d KiB" % rss))
-    print("1..%d" % len(results))
-    failed = 0
-    for n, (ok, what, detail) in enumerate(results, 1):
-        print("%s %d - %s" % ("ok" if ok else "not ok", n, what))
-        print("# " + detail)
-        failed += not ok
-    return 1 if failed else 0
+    return tap(results, always=True)
 
 
 if __name__ == "__main__":

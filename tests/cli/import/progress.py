@@ -13,6 +13,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+from testkit import tap  # noqa: E402
+
 
 def run_on_pty(argv, env):
     """Runs argv with stderr on a pseudo-terminal; returns (status, stdout, terminal bytes)."""
@@ -82,14 +85,7 @@ def main(binary, cases):
         results.append((report.get("dry_run") is True and p.returncode == 3,
                         "on a pipe: the report, and the real run's exit status",
                         "exit %d" % p.returncode))
-    print("1..%d" % len(results))
-    failed = 0
-    for n, (ok, what, detail) in enumerate(results, 1):
-        print("%s %d - %s" % ("ok" if ok else "not ok", n, what))
-        if not ok:
-            failed += 1
-            print("# " + str(detail))
-    return 1 if failed else 0
+    return tap(results)
 
 
 if __name__ == "__main__":

@@ -41,15 +41,8 @@ import subprocess
 import sys
 import tempfile
 
-NOW = "1795428000"  # 2026-11-23T10:00:00Z
-
-
-def strip_keys(v, keys):
-    if isinstance(v, dict):
-        return {k: strip_keys(x, keys) for k, x in v.items() if k not in keys}
-    if isinstance(v, list):
-        return [strip_keys(x, keys) for x in v]
-    return v
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+from testkit import NOW, strip, tap  # noqa: E402
 
 
 class Case:
@@ -124,8 +117,8 @@ class Case:
         elif cmd == "same":
             keys = {w[1:] for w in words[3:] if w.startswith("-")}
             try:
-                a = strip_keys(json.load(open(os.path.join(self.out, words[1]))), keys)
-                b = strip_keys(json.load(open(os.path.join(self.out, words[2]))), keys)
+                a = strip(json.load(open(os.path.join(self.out, words[1]))), keys)
+                b = strip(json.load(open(os.path.join(self.out, words[2]))), keys)
             except (OSError, ValueError) as e:
                 self.result(False, line, str(e))
                 return
@@ -160,7 +153,7 @@ class Case:
             with open(path, encoding="utf-8", newline="") as f:
                 text = f.read()
             if words[1].endswith(".json"):
-                data = strip_keys(json.loads(text), {"key"})
+                data = strip(json.loads(text), {"key"})
                 if isinstance(data, list):
                     text = "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False)
                                                 for r in data) + "\n]\n"
@@ -239,15 +232,7 @@ def main(binary, cases_dir, only):
     for folder in folders:
         with tempfile.TemporaryDirectory(prefix="intake-cli-") as work:
             results += Case(os.path.abspath(binary), os.path.abspath(folder), work).run()
-    print("1..%d" % len(results))
-    failed = 0
-    for n, (ok, what, detail) in enumerate(results, 1):
-        print("%s %d - %s" % ("ok" if ok else "not ok", n, what))
-        if not ok:
-            failed += 1
-            for l in detail.splitlines():
-                print("# " + l)
-    return 1 if failed else 0
+    return tap(results)
 
 
 if __name__ == "__main__":
