@@ -223,6 +223,43 @@ static json_t *entity_json(const struct schema_entity *e)
 	return o;
 }
 
+/* The fewest significant digits that read back as v (17 always do). */
+static int real_digits(double v)
+{
+	char tmp[40];
+
+	for (int p = 1; p < 17; p++) {
+		snprintf(tmp, sizeof(tmp), "%.*g", p, v);
+		if (strtod(tmp, NULL) == v)
+			return p;
+	}
+	return 17;
+}
+
+/* The digits the reals of a document need: 0.1 is written 0.1, not 0.10000000000000001,
+   and every real still reads back exactly. */
+static int json_real_digits(json_t *j)
+{
+	int most = 1;
+
+	if (json_is_real(j))
+		return real_digits(json_real_value(j));
+	if (json_is_array(j)) {
+		for (size_t i = 0; i < json_array_size(j); i++) {
+			int d = json_real_digits(json_array_get(j, i));
+			most = d > most ? d : most;
+		}
+	} else if (json_is_object(j)) {
+		const char *key;
+		json_t *v;
+		json_object_foreach(j, key, v) {
+			int d = json_real_digits(v);
+			most = d > most ? d : most;
+		}
+	}
+	return most;
+}
+
 char *schema_to_json(const struct schema *s)
 {
 	json_t *root = json_object(), *ents = json_array();
@@ -233,7 +270,8 @@ char *schema_to_json(const struct schema *s)
 	for (size_t i = 0; i < s->nentities; i++)
 		json_array_append_new(ents, entity_json(&s->entities[i]));
 	json_object_set_new(root, "entities", ents);
-	out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+			 JSON_REAL_PRECISION(json_real_digits(root)));
 	json_decref(root);
 	if (!out) {
 		/* jansson fails only when it cannot allocate: the same policy as xmalloc. */

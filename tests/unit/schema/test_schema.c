@@ -191,6 +191,40 @@ static void defaults_are_resolved(void **state)
 	schema_free(s);
 }
 
+/* 2026-11-23: decimal bounds were written with 17 digits (0.1 as 0.10000000000000001);
+   each document now uses the fewest digits that read every real back exactly. */
+static void decimals_are_written_short_and_exact(void **state)
+{
+	static const struct {
+		const char *min, *max, *want_min, *want_max;
+	} cases[] = {
+		{ "0.1", "99.95", "\"min\": 0.1,", "\"max\": 99.95" },
+		{ "-2.5", "1e-07", "\"min\": -2.5,", "\"max\": 1e-7" },
+		{ "0.3333333333333333", "1.5", "\"min\": 0.3333333333333333,", "\"max\": 1.5" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[512];
+		struct schema *s;
+		char *out;
+
+		snprintf(text, sizeof(text),
+			 "{\"entities\": [{\"name\": \"p\", \"identifiers\": [\"ref\"],"
+			 " \"fields\": [{\"name\": \"ref\"}, {\"name\": \"amount\","
+			 " \"type\": \"decimal\", \"min\": %s, \"max\": %s}]}]}",
+			 cases[i].min, cases[i].max);
+		s = parse_ok(text);
+		out = schema_to_json(s);
+		if (!strstr(out, cases[i].want_min) || !strstr(out, cases[i].want_max))
+			fail_msg("case %zu: want %s and %s in:\n%s", i, cases[i].want_min,
+				 cases[i].want_max, out);
+		assert_round_trip(s);
+		free(out);
+		schema_free(s);
+	}
+}
+
 /* ---- the corpus: tests/data/schema/expected.txt names every file and its outcome ---- */
 
 static bool listed(char **names, size_t n, const char *name)
@@ -840,6 +874,7 @@ int main(void)
 		cmocka_unit_test(names_follow_the_rule),
 		cmocka_unit_test(type_and_operation_names),
 		cmocka_unit_test(presets_parse_and_round_trip),
+		cmocka_unit_test(decimals_are_written_short_and_exact),
 		cmocka_unit_test(preset_121_registration),
 		cmocka_unit_test(preset_vibes_person),
 		cmocka_unit_test(preset_ticketshop_contact),
