@@ -187,6 +187,7 @@ static bool inspect_entry(struct source *src, size_t i, const struct limits *lim
 	l.encoding = source_reader_encoding(r);
 	l.bom = source_reader_bom(r);
 	copts.delimiter = source_reader_delimiter(r);
+	copts.rows_are_lines = source_reader_rows_are_lines(r);
 	copts.header_block = true;
 	copts.max_cell = lim->cell_bytes;
 	copts.max_record = lim->record_bytes;

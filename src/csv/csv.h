@@ -39,6 +39,9 @@ struct csv_reader_opts {
 	char fallback_delimiter; /* with delimiter 0: the delimiter when the file has no
 				   block Delimiter, instead of sniffing (a schema's dialect:
 				   the file's own block still wins); 0: sniff */
+	bool rows_are_lines;	/* line breaks inside quoted fields do not count: a record's
+				   line is the number of records and blank lines before it,
+				   plus one (a workbook's row number, as source/ writes it) */
 	uint64_t max_cell;	/* bytes per field (too_large beyond); 0: LIMIT_CELL_BYTES */
 	uint64_t max_record;	/* bytes per record (too_large beyond); 0: LIMIT_RECORD_BYTES */
 	uint64_t max_columns;	/* fields per record (too_large beyond); 0: LIMIT_COLUMNS */
@@ -73,8 +76,9 @@ struct csv_record {
 	const struct csv_field *fields;	/* nfields fields */
 	size_t nfields;
 	uint64_t line;		/* 1-based physical line where the record starts (CONTRACT 9
-				   intake_line: every CRLF, LF or lone CR counts, in quotes too;
-				   header-block lines, the header row and blank lines count) */
+				   intake_line: every CRLF, LF or lone CR counts, in quotes too
+				   unless rows_are_lines; header-block lines, the header row and
+				   blank lines count) */
 	uint64_t end_line;	/* physical line where the record ends */
 	uint64_t offset;	/* byte offset of its first byte from the start of the input
 				   (a BOM counts) */

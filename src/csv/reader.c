@@ -552,6 +552,8 @@ int csv_reader_next(struct csv_reader *r, const struct csv_record **ret_rec, str
 	r->rec.fields = r->fields;
 	r->rec.nfields = nf;
 	r->rec.line = r->line;
+	if (r->opts.rows_are_lines)
+		lines = 0;
 	r->rec.end_line = r->line + lines;
 	r->rec.offset = r->base + r->pos;
 	r->rec.raw = raw;

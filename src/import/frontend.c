@@ -859,6 +859,7 @@ static void read_file(struct frontend *fe, struct source *src, size_t entry_inde
 	}
 	copts.header_block = true;
 	copts.delimiter = source_reader_delimiter(sr);
+	copts.rows_are_lines = source_reader_rows_are_lines(sr);
 	/* A schema's delimiter stands in for sniffing; a header block's Delimiter, the
 	   file's own word, wins over it (CONTRACT 3). */
 	if (!copts.delimiter && j->entity_opt) {

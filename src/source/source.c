@@ -655,6 +655,11 @@ char source_reader_delimiter(const struct source_reader *r)
 	return r->delimiter;
 }
 
+bool source_reader_rows_are_lines(const struct source_reader *r)
+{
+	return r->raw == SOURCE_RAW_XLSX;
+}
+
 const struct err *source_reader_error(const struct source_reader *r)
 {
 	return &r->held;

@@ -18,7 +18,8 @@
  *	for each i < source_entry_count(src):
  *		entry = source_entry(src, i)       entry->error.code != ERR_OK: refused
  *		source_reader_open(src, i, &r, err)
- *		csv_reader_new(&copts, source_read, r, &cr, err)   (delimiter: source_reader_delimiter)
+ *		csv_reader_new(&copts, source_read, r, &cr, err)   (delimiter: source_reader_delimiter,
+ *		                                                    rows_are_lines: source_reader_rows_are_lines)
  *		... records ...; csv passes on every error source_read reports
  *		source_reader_close(r)
  *	source_free(src)
@@ -154,6 +155,10 @@ bool source_reader_bom(const struct source_reader *r);
 /* The delimiter of the CSV this entry yields when source/ decides it (',' for a
    workbook), or 0: csv/ sniffs it (CONTRACT 9). */
 char source_reader_delimiter(const struct source_reader *r);
+/* True for a workbook: one CSV line per sheet row, so csv/ must not count the line
+   breaks inside cells (csv_reader_opts.rows_are_lines) for a record's line to be its
+   row number. */
+bool source_reader_rows_are_lines(const struct source_reader *r);
 /* The error the reader holds (empty_file, unsupported_encoding) or ERR_OK. */
 const struct err *source_reader_error(const struct source_reader *r);
 

@@ -65,7 +65,8 @@ struct xlsx {
 	struct csv_writer_opts wopts;	/* ',', LF, spreadsheet-safety escaping */
 	bool in_sheetdata, in_row, in_c, in_v, in_is;
 	uint64_t row;			/* current row number (1-based) */
-	uint64_t lines;			/* line ends written so far */
+	uint64_t lines;			/* line ends written so far between rows (those in
+					   cells do not count: csv/ reads with rows_are_lines) */
 	uint64_t fields;		/* fields written in the current row */
 	uint64_t width;			/* fields of the first row written (the header) */
 	uint64_t row_bytes;		/* bytes written for the current row */
@@ -674,18 +675,6 @@ static void emit(struct xlsx *x, const char *p, size_t n)
 	x->row_bytes += x->out.len - before;
 }
 
-/* Line ends inside a value, counted as csv/ counts them (CRLF once, lone CR and LF). */
-static uint64_t line_ends(const char *p, size_t n)
-{
-	uint64_t count = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '\n' || (p[i] == '\r' && (i + 1 == n || p[i + 1] != '\n')))
-			count++;
-	}
-	return count;
-}
-
 static void write_cell(struct xlsx *x, const char *p, size_t n)
 {
 	size_t before;
@@ -708,7 +697,6 @@ static void write_cell(struct xlsx *x, const char *p, size_t n)
 	csv_write_field(&x->out, &x->wopts, p, n);
 	x->row_bytes += x->out.len - before;
 	x->fields++;
-	x->lines += line_ends(p, n);
 	x->wrote_any = true;
 	if (x->row_bytes > x->src->limits.record_bytes || x->out.failed)
 		fail(x, ERR_TOO_LARGE, "row %llu of the sheet is over %llu bytes",

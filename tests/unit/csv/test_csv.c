@@ -288,6 +288,33 @@ static void reader_prepares_on_first_next(void **state)
 	csv_reader_free(NULL);
 }
 
+/* rows_are_lines: a line break inside quotes does not move the next record's line. */
+static void rows_are_lines_skips_quoted_breaks(void **state)
+{
+	static const char in[] = "a,b\n\"x\r\ny\",\"1\n\n2\"\n\n3,4\n";
+	static const uint64_t physical[] = { 1, 2, 7 }, rows[] = { 1, 2, 4 };
+
+	(void)state;
+	for (int mode = 0; mode < 2; mode++) {
+		struct csv_reader_opts opts = {.delimiter = ',', .rows_are_lines = mode == 1};
+		const uint64_t *want = mode == 1 ? rows : physical;
+		const struct csv_record *rec;
+		struct csv_reader *r;
+		struct err err;
+
+		assert_int_equal(csv_reader_new_mem(&opts, in, sizeof(in) - 1, &r, &err), 0);
+		for (int i = 0; i < 3; i++) {
+			assert_int_equal(csv_reader_next(r, &rec, &err), 1);
+			if (rec->line != want[i])
+				fail_msg("mode %d record %d: line %llu, want %llu", mode, i,
+					 (unsigned long long)rec->line, (unsigned long long)want[i]);
+		}
+		assert_int_equal(rec->nfields, 2);
+		assert_int_equal(csv_reader_next(r, &rec, &err), 0);
+		csv_reader_free(r);
+	}
+}
+
 /* ---- the same answers whatever the buffer ---- */
 
 struct trickle {
@@ -472,6 +499,7 @@ int main(void)
 		cmocka_unit_test(reader_passes_input_errors_on),
 		cmocka_unit_test(reader_refuses_bad_delimiters),
 		cmocka_unit_test(reader_prepares_on_first_next),
+		cmocka_unit_test(rows_are_lines_skips_quoted_breaks),
 		cmocka_unit_test(answers_do_not_depend_on_buffering),
 		cmocka_unit_test(limit_errors_do_not_depend_on_buffering),
 		cmocka_unit_test(record_limit_bounds_the_buffer),

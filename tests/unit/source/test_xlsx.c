@@ -115,7 +115,7 @@ static void make_pair(const char *path, bool constant_memory, bool breaks, struc
 	struct csv_writer_opts wopts = {',', "\n", true};
 	struct csv_field f[NCOLS];
 	char cells[NCOLS][64];
-	uint64_t lines = 1;	/* line ends in want */
+	uint64_t lines = 1;	/* line ends in want between records */
 
 	format_set_num_format(fdate, "yyyy-mm-dd");
 	format_set_num_format(fstamp, "yyyy-mm-dd hh:mm:ss");
@@ -134,12 +134,12 @@ static void make_pair(const char *path, bool constant_memory, bool breaks, struc
 			continue;
 		if (!breaks && strchr(name, '\n'))
 			name = "one line";
-		/* Blank lines for skipped rows, as far as line breaks in cells leave room. */
+		/* One blank line per skipped row (a line break in a cell is not a row). */
 		while (lines < (uint64_t)i) {
 			buf_addc(want, '\n');
 			lines++;
 		}
-		lines += 1 + (strchr(name, '\n') != NULL);
+		lines++;
 		for (int c = 0; c < NCOLS; c++)
 			cells[c][0] = '\0';
 		snprintf(cells[0], 64, "%.16G", (double)i);
@@ -235,7 +235,9 @@ static void libxlsxwriter_inline_strings(void **state)
 	check_pair(true);
 }
 
-/* Through the CSV reader: a record's line is its row number, even after skipped rows. */
+/* Through the CSV reader: a record's line is its row number, even after skipped rows and
+   cells holding line breaks. 2026-11-23: rows after a cell with a line break were one
+   line off until a skipped row absorbed it. */
 static void lines_are_row_numbers(void **state)
 {
 	char *path = tpath("lines.xlsx");
@@ -251,11 +253,13 @@ static void lines_are_row_numbers(void **state)
 
 	(void)state;
 	buf_init(&want, 64 * MIB);
-	make_pair(path, false, false, &want);
+	make_pair(path, false, true, &want);
 	assert_int_equal(source_open(path, NULL, &src, &err), 0);
 	assert_int_equal(source_reader_open(src, 0, &r, &err), 0);
 	copts.delimiter = source_reader_delimiter(r);
 	assert_int_equal(copts.delimiter, ',');
+	copts.rows_are_lines = source_reader_rows_are_lines(r);
+	assert_true(copts.rows_are_lines);
 	assert_int_equal(csv_reader_new(&copts, source_read, r, &cr, &err), 0);
 	while ((rc = csv_reader_next(cr, &rec, &err)) == 1) {
 		/* Data row i is on sheet row i + 1; i = 1000, 2000... were left out. */
@@ -401,6 +405,7 @@ static void strings_dates_and_gaps(void **state)
 		       "\n\n"
 		       ",2020-01-01T12:00:00,1.5,18:00:00\n"
 		       "\"line\r\ntwo _x0041_ & <>\",FALSE,#N/A,\n"
+		       "\n" /* row 7: no values */
 		       "'-1,1E-3,,\n");
 	buf_release(&out);
 }
