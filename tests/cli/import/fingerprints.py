@@ -30,7 +30,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
-from testkit import NOW, strip  # noqa: E402
+from testkit import Intake, strip  # noqa: E402
 
 NEVER = "4294967295"
 SETTINGS = [
@@ -75,24 +75,8 @@ def changed_file(src):
     return out.getvalue()
 
 
-class Run:
-    def __init__(self, binary, data, env):
-        self.binary = binary
-        self.data = data
-        self.env = dict(os.environ, INTAKE_NOW=NOW, INTAKE_DATA=data, **env)
-        self.env.pop("INTAKE_DB", None)
-
-    def run(self, *args, ok=(0, 3)):
-        p = subprocess.run([self.binary] + list(args), capture_output=True, env=self.env,
-                           timeout=600)
-        if p.returncode not in ok:
-            raise RuntimeError("%s: exit %d: %s" % (" ".join(args), p.returncode,
-                                                    p.stderr.decode()[-2000:]))
-        return p
-
-
 def outcome(binary, data, env, schema, files):
-    r = Run(binary, data, env)
+    r = Intake(binary, data, **env)
     r.run("init", ok=(0,))
     r.run("program", "create", "p", "--schema", schema, ok=(0,))
     got = []

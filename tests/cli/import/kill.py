@@ -21,31 +21,12 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
-from testkit import NOW, strip  # noqa: E402
+from testkit import Intake, strip  # noqa: E402
 
 
-class Intake:
-    def __init__(self, binary, data):
-        self.binary = binary
-        self.data = data
-        self.env = dict(os.environ, INTAKE_NOW=NOW, INTAKE_DATA=data,
-                        INTAKE_COMMIT_ROWS=os.environ.get("KILL_COMMIT_ROWS", "2000"))
-        self.env.pop("INTAKE_DB", None)
-
-    def run(self, *args, check=True):
-        p = subprocess.run([self.binary] + list(args), capture_output=True, env=self.env,
-                           timeout=900)
-        if check and p.returncode not in (0, 3):
-            raise RuntimeError("%s: exit %d: %s" % (" ".join(args), p.returncode,
-                                                    p.stderr.decode()[-2000:]))
-        return p
-
-    def start(self, *args):
-        return subprocess.Popen([self.binary] + list(args), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, env=self.env)
-
-    def jobs(self):
-        return json.loads(self.run("jobs").stdout)
+def intake(binary, data):
+    return Intake(binary, data, timeout=900,
+                  INTAKE_COMMIT_ROWS=os.environ.get("KILL_COMMIT_ROWS", "2000"))
 
 
 def hierarchy_rows(n):
@@ -117,7 +98,7 @@ def main():
         args = ["import", "--program", "p", data, units]
 
         # The uninterrupted run.
-        ref = Intake(a.intake, os.path.join(work, "ref", "data"))
+        ref = intake(a.intake, os.path.join(work, "ref", "data"))
         os.makedirs(os.path.dirname(ref.data))
         setup(ref, a.schema)
         t0 = time.monotonic()
@@ -127,7 +108,7 @@ def main():
         print("# uninterrupted run: %.2f s" % took)
 
         # The run killed again and again.
-        cut = Intake(a.intake, os.path.join(work, "cut", "data"))
+        cut = intake(a.intake, os.path.join(work, "cut", "data"))
         os.makedirs(os.path.dirname(cut.data))
         setup(cut, a.schema)
         kills = 0
@@ -190,11 +171,11 @@ def main():
 
         # Killed while the job builds the indexes it deferred (its last transaction; the
         # test build's crash site INTAKE_CRASH_AT=index-build:N ends the process there).
-        crash = Intake(a.intake, os.path.join(work, "crash", "data"))
+        crash = intake(a.intake, os.path.join(work, "crash", "data"))
         os.makedirs(os.path.dirname(crash.data))
         setup(crash, a.schema)
         crash.env["INTAKE_CRASH_AT"] = "index-build:2"
-        p = crash.run(*args, check=False)
+        p = crash.run(*args, ok=None)
         del crash.env["INTAKE_CRASH_AT"]
         status = [j["status"] for j in crash.jobs()]
         for j in crash.jobs():

@@ -15,7 +15,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
-from testkit import NOW, tap  # noqa: E402
+from testkit import intake_env, tap  # noqa: E402
 
 
 def main(binary, schema):
@@ -26,8 +26,7 @@ def main(binary, schema):
 
     with tempfile.TemporaryDirectory(prefix="intake-locked-") as work:
         data = os.path.join(work, "data")
-        env = dict(os.environ, INTAKE_NOW=NOW, INTAKE_DATA=data, INTAKE_COMMIT_ROWS="50")
-        env.pop("INTAKE_DB", None)
+        env = intake_env(data, INTAKE_COMMIT_ROWS="50")
 
         def run(*args, extra=None):
             e = dict(env, **(extra or {}))

@@ -42,7 +42,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
-from testkit import NOW, strip, tap  # noqa: E402
+from testkit import intake_env, strip, tap  # noqa: E402
 
 
 class Case:
@@ -86,8 +86,7 @@ class Case:
                 continue
             args.append(self.sub(w))
             i += 1
-        env = dict(os.environ, INTAKE_NOW=NOW, INTAKE_DATA=self.data, **extra_env)
-        env.pop("INTAKE_DB", None)
+        env = intake_env(self.data, **extra_env)
         fin = open(stdin, "rb") if stdin else subprocess.DEVNULL
         try:
             proc = subprocess.run([self.binary] + args[1:], stdin=fin, capture_output=True,
