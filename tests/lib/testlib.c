@@ -76,3 +76,20 @@ const char *testlib_data_dir(void)
 
 	return d && *d ? d : "tests/data";
 }
+
+int testlib_run_cases(const char *group, void (*fn)(void **state), void *cases, size_t n,
+		      size_t size, size_t name_off)
+{
+	struct CMUnitTest *tests = xcalloc(n ? n : 1, sizeof(*tests));
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		char *c = (char *)cases + i * size;
+		tests[i].name = *(const char *const *)(c + name_off);
+		tests[i].test_func = fn;
+		tests[i].initial_state = c;
+	}
+	rc = _cmocka_run_group_tests(group, tests, n, NULL, NULL);
+	free(tests);
+	return rc;
+}

@@ -23,6 +23,13 @@ char *testlib_slurp(const char *path, size_t *ret_len);
 long testlib_peak_rss_kib(void);
 /* The directory of the test data (tests/data), from the INTAKE_TEST_DATA variable. */
 const char *testlib_data_dir(void);
+/*
+ * Runs fn once per case as the cmocka group named group: cases holds n cases of size
+ * bytes, each named by the char * at name_off in it (offsetof) and given as the test's
+ * state. Returns what the group returns: the number of cases that failed.
+ */
+int testlib_run_cases(const char *group, void (*fn)(void **state), void *cases, size_t n,
+		      size_t size, size_t name_off);
 
 #define assert_mem_str(p, n, s)                                                          \
 	do {                                                                             \

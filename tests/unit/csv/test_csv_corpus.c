@@ -394,7 +394,6 @@ int main(void)
 {
 	char dir[4096];
 	struct corpus_case *cases = NULL;
-	struct CMUnitTest *tests;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	DIR *d;
@@ -418,16 +417,10 @@ int main(void)
 	}
 	closedir(d);
 	qsort(cases, n, sizeof(*cases), by_name);
-	tests = xcalloc(n + 1, sizeof(*tests));
-	for (size_t i = 0; i < n; i++) {
-		tests[i].name = cases[i].name;
-		tests[i].test_func = corpus_case;
-		tests[i].initial_state = &cases[i];
-	}
-	rc = _cmocka_run_group_tests("csv_corpus", tests, n, NULL, NULL);
+	rc = testlib_run_cases("csv_corpus", corpus_case, cases, n, sizeof(*cases),
+			       offsetof(struct corpus_case, name));
 	for (size_t i = 0; i < n; i++)
 		free(cases[i].name);
 	free(cases);
-	free(tests);
 	return rc;
 }

@@ -177,7 +177,6 @@ int main(void)
 	char path[4096], *text;
 	size_t len, nrows = 0, cap = 0;
 	struct row *rows = NULL;
-	struct CMUnitTest *tests;
 	int line = 0, rc;
 
 	snprintf(path, sizeof(path), "%s/values/cases.tsv", testlib_data_dir());
@@ -217,16 +216,10 @@ int main(void)
 		r->cell_len = unescape(r->cell);
 		r->expected_len = unescape(r->expected);
 	}
-	tests = xcalloc(nrows, sizeof(*tests));
-	for (size_t i = 0; i < nrows; i++) {
-		tests[i].name = rows[i].name;
-		tests[i].test_func = run_row;
-		tests[i].initial_state = &rows[i];
-	}
-	rc = _cmocka_run_group_tests("value cases", tests, nrows, NULL, NULL);
+	rc = testlib_run_cases("value cases", run_row, rows, nrows, sizeof(*rows),
+			       offsetof(struct row, name));
 	for (size_t i = 0; i < nrows; i++)
 		free(rows[i].name);
-	free(tests);
 	free(rows);
 	free(text);
 	return rc;
