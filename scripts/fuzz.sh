@@ -9,7 +9,7 @@ build=${1:-build-fuzz}
 seconds=${2:-600}
 status=0
 for exe in "$build"/tests/fuzz/fuzz_*; do
-	[ -x "$exe" ] || continue
+	[ -f "$exe" ] && [ -x "$exe" ] || continue	# not the .p object folders
 	name=$(basename "$exe" | sed 's/^fuzz_//')
 	corpus="$build/fuzz-corpus/$name"
 	findings="$build/fuzz-findings/$name"
