@@ -214,6 +214,7 @@ struct job {
 	double tx_started;		/* when it began (clock_mono) */
 	uint64_t nwaiting;		/* rows added to the waiting rows by this process */
 	bool maybe_waiting;		/* the job may have waiting rows (resumed, or added) */
+	uint64_t wait_ops;		/* waiting-row operations in the open transaction */
 	double exists_rate;		/* recent rows whose record existed (moving average) */
 	struct buf payload;		/* a waiting row, serialised */
 	struct buf key, key2;		/* record keys */

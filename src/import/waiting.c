@@ -313,15 +313,13 @@ static int provider(struct job *j, const struct store_wait *w, struct store_wait
 				   w->parent_key_len, &j->arena, ret, err);
 }
 
-static uint64_t ops; /* operations in the open transaction */
-
 static int commit_if(struct job *j, bool force, struct err *err)
 {
-	if (!force && ops < IMPORT_WAIT_BATCH)
+	if (!force && j->wait_ops < IMPORT_WAIT_BATCH)
 		return 0;
 	if (job__commit(j, err) < 0)
 		return -1;
-	ops = 0;
+	j->wait_ops = 0;
 	return store_batch_begin(j->p, err);
 }
 
@@ -356,7 +354,7 @@ static int reject_waiting(struct job *j, const struct store_wait *w, enum err_co
 			   "check it", value, column);
 	if (store_wait_delete(j->p, j->id, w->seq, err) < 0 || apply__reject(j, &r, err) < 0)
 		return -1;
-	ops++;
+	j->wait_ops++;
 	return 0;
 }
 
@@ -381,7 +379,7 @@ static int round_once(struct job *j, struct err *err)
 		if (store_wait_delete(j->p, j->id, w.seq, err) < 0)
 			return -1;
 		j->state.wait_progress = true;
-		ops++;
+		j->wait_ops++;
 		if (commit_if(j, false, err) < 0)
 			return -1;
 	}
@@ -474,7 +472,7 @@ int waiting__run(struct job *j, struct err *err)
 	uint64_t left;
 	int rc;
 
-	ops = 0;
+	j->wait_ops = 0;
 	if (store_batch_begin(j->p, err) < 0)
 		return -1;
 	for (;;) {
