@@ -84,6 +84,49 @@ static const char *op_column(struct job *j, const struct row *r)
 	return "";
 }
 
+/* The word this row's file uses for op: the schema's own word when the file has an
+   operation column and the entity maps words (Opencell's DELETE is DROP), else intake's;
+   NULL when the file has no word for it. */
+static const char *op_word(struct job *j, const struct row *r, enum schema_op op)
+{
+	const struct schema_entity *e = &j->sc->entities[r->entity];
+
+	if (!e->noperations || !*op_column(j, r))
+		return schema_op_name(op);
+	for (size_t i = 0; i < e->noperations; i++)
+		if (e->operations[i].op == op)
+			return e->operations[i].word;
+	return NULL;
+}
+
+/* "; use A or B" with the file's words for ops (those it has), or "" when it has none. */
+static const char *op_advice(struct job *j, const struct row *r, const enum schema_op *ops,
+			     size_t n, char *out, size_t cap)
+{
+	const char *words[4];
+	size_t k = 0;
+	size_t len = 0;
+
+	for (size_t i = 0; i < n && k < 4; i++) {
+		const char *w = op_word(j, r, ops[i]);
+		bool seen = false;
+		for (size_t m = 0; m < k && w; m++)
+			seen = seen || strcmp(words[m], w) == 0;
+		if (w && !seen)
+			words[k++] = w;
+	}
+	out[0] = '\0';
+	for (size_t i = 0; i < k && len < cap; i++) {
+		int wrote = snprintf(out + len, cap - len, "%s%s", i == 0 ? "; use "
+								: i + 1 == k ? " or " : ", ",
+				     words[i]);
+		if (wrote < 0)
+			break;
+		len += (size_t)wrote;
+	}
+	return out;
+}
+
 int apply__reject(struct job *j, struct row *r, struct err *err)
 {
 	for (size_t i = 0; i < r->nerrs; i++)
@@ -411,18 +454,27 @@ static int do_clear(struct job *j, struct row *r, const struct store_record *rec
 static int do_drop(struct job *j, struct row *r, const struct store_record *rec,
 		   struct err *err)
 {
+	static const enum schema_op soft[] = { SCHEMA_OP_DELETE };
+	const char *drop = op_word(j, r, SCHEMA_OP_DROP);
+	char advice[64], msg[256];
 	int ref;
 
-	if (rec->updated_job != rec->created_job)
-		return reject(j, r, ERR_OPERATION_NOT_ALLOWED, op_column(j, r),
-			      "DROP removes only a record that no job changed since the one that "
-			      "created it; use DELETE", err);
+	if (!drop)
+		drop = schema_op_name(SCHEMA_OP_DROP);
+	op_advice(j, r, soft, 1, advice, sizeof(advice));
+	if (rec->updated_job != rec->created_job) {
+		snprintf(msg, sizeof(msg), "%s removes only a record that no job changed since the "
+			 "one that created it%s", drop, advice);
+		return reject(j, r, ERR_OPERATION_NOT_ALLOWED, op_column(j, r), msg, err);
+	}
 	ref = store_record_referenced(j->p, r->entity, rec->id, err);
 	if (ref < 0)
 		return -1;
-	if (ref)
-		return reject(j, r, ERR_OPERATION_NOT_ALLOWED, op_column(j, r),
-			      "Other records reference this record; DROP them first or use DELETE", err);
+	if (ref) {
+		snprintf(msg, sizeof(msg), "Other records reference this record; %s them first%s%s",
+			 drop, advice[0] ? " or" : "", advice[0] ? advice + 1 : "");
+		return reject(j, r, ERR_OPERATION_NOT_ALLOWED, op_column(j, r), msg, err);
+	}
 	if (store_record_drop(j->p, r->entity, rec, err) < 0)
 		return -1;
 	apply__count(j, r, IMPORT_DROPPED);
@@ -531,10 +583,17 @@ int apply__row(struct job *j, struct row *r, bool from_wait, struct err *err)
 			}
 			return do_insert(j, r, refs, err) < 0 ? -1 : 0;
 		}
-		if (ident)
-			snprintf(msg, sizeof(msg), "No record has %s %s; check it, or use INSERT "
-				 "or UPSERT to create one", column_of(j, r, slot),
-				 shown(&r->vals[slot], val, sizeof(val)));
+		if (ident) {
+			static const enum schema_op create[] = { SCHEMA_OP_INSERT,
+								 SCHEMA_OP_UPSERT };
+			char advice[64];
+			op_advice(j, r, create, 2, advice, sizeof(advice));
+			/* advice + 1: "; use A" read as " use A" */
+			snprintf(msg, sizeof(msg), "No record has %s %s; check it%s%s%s",
+				 column_of(j, r, slot), shown(&r->vals[slot], val, sizeof(val)),
+				 advice[0] ? ", or" : "", advice[0] ? advice + 1 : "",
+				 advice[0] ? " to create one" : "");
+		}
 		return reject(j, r, ERR_RECORD_NOT_FOUND,
 			      ident ? column_of(j, r, slot) : "",
 			      ident ? msg : "The row fills none of the identifiers; fill one in",
@@ -545,8 +604,15 @@ int apply__row(struct job *j, struct row *r, bool from_wait, struct err *err)
 			      "The record was anonymized; it cannot change any more", err) < 0 ? -1 : 0;
 	switch (r->op) {
 	case SCHEMA_OP_INSERT:
-		snprintf(msg, sizeof(msg), "A record with %s %s exists already; use UPDATE or "
-			 "UPSERT", column_of(j, r, slot), shown(&r->vals[slot], val, sizeof(val)));
+		{
+			static const enum schema_op change[] = { SCHEMA_OP_UPDATE,
+								 SCHEMA_OP_UPSERT };
+			char advice[64];
+			op_advice(j, r, change, 2, advice, sizeof(advice));
+			snprintf(msg, sizeof(msg), "A record with %s %s exists already%s",
+				 column_of(j, r, slot), shown(&r->vals[slot], val, sizeof(val)),
+				 advice);
+		}
 		return reject(j, r, ERR_RECORD_EXISTS, column_of(j, r, slot), msg, err) < 0 ? -1
 											: 0;
 	case SCHEMA_OP_DELETE:
