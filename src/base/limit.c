@@ -15,6 +15,7 @@ void limits_default(struct limits *l)
 	l->zip_entries = LIMIT_ZIP_ENTRIES;
 	l->zip_total_bytes = LIMIT_ZIP_TOTAL_BYTES;
 	l->zip_ratio = LIMIT_ZIP_RATIO;
+	l->xlsx_shared_bytes = LIMIT_XLSX_SHARED_BYTES;
 }
 
 static int from_env(const char *name, uint64_t *v, struct err *err)
@@ -43,7 +44,11 @@ int limits_from_env(struct limits *l, struct err *err)
 	    from_env("INTAKE_LIMIT_UPLOAD_BYTES", &l->upload_bytes, err) < 0 ||
 	    from_env("INTAKE_LIMIT_ZIP_ENTRIES", &l->zip_entries, err) < 0 ||
 	    from_env("INTAKE_LIMIT_ZIP_TOTAL_BYTES", &l->zip_total_bytes, err) < 0 ||
-	    from_env("INTAKE_LIMIT_ZIP_RATIO", &l->zip_ratio, err) < 0)
+	    from_env("INTAKE_LIMIT_ZIP_RATIO", &l->zip_ratio, err) < 0 ||
+	    from_env("INTAKE_LIMIT_XLSX_SHARED_BYTES", &l->xlsx_shared_bytes, err) < 0)
 		return -1;
+	if (l->xlsx_shared_bytes > UINT32_MAX)
+		return err_set(err, ERR_INVALID_ARGUMENT, "INTAKE_LIMIT_XLSX_SHARED_BYTES must be "
+			       "at most %llu", (unsigned long long)UINT32_MAX);
 	return 0;
 }

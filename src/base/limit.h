@@ -79,6 +79,8 @@ struct limits {
 	uint64_t zip_entries;		/* LIMIT_ZIP_ENTRIES */
 	uint64_t zip_total_bytes;	/* LIMIT_ZIP_TOTAL_BYTES */
 	uint64_t zip_ratio;		/* LIMIT_ZIP_RATIO */
+	uint64_t xlsx_shared_bytes;	/* LIMIT_XLSX_SHARED_BYTES: raise it (and memory) for
+					   workbooks of many distinct strings */
 };
 
 /* The defaults above. */
@@ -87,7 +89,8 @@ void limits_default(struct limits *l);
 /*
  * Defaults overridden by INTAKE_LIMIT_CELL_BYTES, INTAKE_LIMIT_RECORD_BYTES,
  * INTAKE_LIMIT_COLUMNS, INTAKE_LIMIT_UPLOAD_BYTES, INTAKE_LIMIT_ZIP_ENTRIES,
- * INTAKE_LIMIT_ZIP_TOTAL_BYTES and INTAKE_LIMIT_ZIP_RATIO. A value that is not a positive
+ * INTAKE_LIMIT_ZIP_TOTAL_BYTES, INTAKE_LIMIT_ZIP_RATIO and INTAKE_LIMIT_XLSX_SHARED_BYTES
+ * (at most 4 GiB: the table's offsets are 32 bits). A value that is not a positive
  * decimal number is an invalid_argument error naming the variable.
  */
 int limits_from_env(struct limits *l, struct err *err);

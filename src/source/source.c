@@ -31,6 +31,8 @@ static struct source *source_new(const struct source_opts *opts, const char *fal
 		limits_default(&src->limits);
 	if (src->limits.zip_ratio == 0)
 		src->limits.zip_ratio = 1;
+	if (src->limits.xlsx_shared_bytes == 0 || src->limits.xlsx_shared_bytes > UINT32_MAX)
+		src->limits.xlsx_shared_bytes = LIMIT_XLSX_SHARED_BYTES;
 	src->zip_bytes = opts && opts->zip_bytes ? opts->zip_bytes : &src->own_zip_bytes;
 	src->encoding = opts && opts->encoding ? xstrdup(opts->encoding) : NULL;
 	src->fd = -1;

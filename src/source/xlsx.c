@@ -644,7 +644,8 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
 		buf_add(&x->pool, x->cell.ptr, n);
 		if (x->pool.failed) {
 			fail(x, ERR_TOO_LARGE, "the workbook's shared strings hold more than %llu "
-			     "bytes", (unsigned long long)LIMIT_XLSX_SHARED_BYTES);
+			     "bytes (INTAKE_LIMIT_XLSX_SHARED_BYTES), or save the sheet as CSV",
+			     (unsigned long long)x->src->limits.xlsx_shared_bytes);
 			return;
 		}
 		XGROW(x->sst, x->sst_cap, x->nsst + 2);
@@ -897,7 +898,7 @@ int source__xlsx_open(struct source *src, struct xlsx **ret_x, struct err *err)
 
 	x->src = src;
 	err_clear(&x->err);
-	buf_init(&x->pool, LIMIT_XLSX_SHARED_BYTES);
+	buf_init(&x->pool, (size_t)src->limits.xlsx_shared_bytes);
 	buf_init(&x->cell, src->limits.cell_bytes);
 	buf_init(&x->out, xadd(xadd(xmul(2, src->limits.record_bytes), LIMIT_XLSX_ROWS),
 			       2 * XLSX_OUT_BATCH));

@@ -204,6 +204,15 @@ static void limits_from_env_overrides_and_refuses(void **state)
 	setenv("INTAKE_LIMIT_CELL_BYTES", "12x", 1);
 	assert_int_equal(limits_from_env(&l, &err), -1);
 	unsetenv("INTAKE_LIMIT_CELL_BYTES");
+	assert_int_equal(limits_from_env(&l, &err), 0);
+	assert_int_equal(l.xlsx_shared_bytes, LIMIT_XLSX_SHARED_BYTES);
+	setenv("INTAKE_LIMIT_XLSX_SHARED_BYTES", "4294967295", 1);
+	assert_int_equal(limits_from_env(&l, &err), 0);
+	assert_int_equal(l.xlsx_shared_bytes, 4294967295u);
+	setenv("INTAKE_LIMIT_XLSX_SHARED_BYTES", "4294967296", 1);	/* offsets are 32 bits */
+	assert_int_equal(limits_from_env(&l, &err), -1);
+	assert_non_null(strstr(err.msg, "INTAKE_LIMIT_XLSX_SHARED_BYTES"));
+	unsetenv("INTAKE_LIMIT_XLSX_SHARED_BYTES");
 }
 
 static void xgrow_grows(void **state)

@@ -580,6 +580,17 @@ static void shared_strings_limits(void **state)
 	p.shared = sst.ptr;
 	p.shared_len = sst.len;
 	assert_int_equal(sheet_csv(&p, &l, &out), ERR_TOO_LARGE);
+	/* The byte limit is configurable (INTAKE_LIMIT_XLSX_SHARED_BYTES): 1 MiB holds two
+	   strings of 512 KiB (and an empty one), and not two and a byte. */
+	l.xlsx_shared_bytes = 1 * MIB;
+	make_sst(&sst, 3, MIB / 2, 0);
+	p.shared = sst.ptr;
+	p.shared_len = sst.len;
+	assert_int_equal(sheet_csv(&p, &l, &out), ERR_OK);
+	make_sst(&sst, 3, MIB / 2, 1);
+	p.shared = sst.ptr;
+	p.shared_len = sst.len;
+	assert_int_equal(sheet_csv(&p, &l, &out), ERR_TOO_LARGE);
 	buf_release(&sst);
 	buf_release(&sheet);
 	buf_release(&out);
