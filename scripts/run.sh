@@ -15,7 +15,7 @@ if ! "$bin" program show demo >/dev/null 2>&1; then
 	"$bin" program create demo --preset 121
 fi
 mkdir -p "$work"
-"$gen" --format people --rows 10000 --seed "$(date +%s)" --invalid-rate 0.02 \
+"$gen" --format people --rows 10000 --seed "$(date +%s%N)" --invalid-rate 0.02 \
 	--dup-rate 0.01 -o "$work/people.csv"
 echo "== import $work/people.csv into program 'demo'"
 status=0
