@@ -99,31 +99,17 @@ static const char *op_word(struct job *j, const struct row *r, enum schema_op op
 	return NULL;
 }
 
-/* "; use A or B" with the file's words for ops (those it has), or "" when it has none. */
-static const char *op_advice(struct job *j, const struct row *r, const enum schema_op *ops,
-			     size_t n, char *out, size_t cap)
+/* "A or B": the file's words for ops a and b (SCHEMA_OP_NONE: only a), those it has; ""
+   when it has neither. */
+static const char *op_words(struct job *j, const struct row *r, enum schema_op a,
+			    enum schema_op b, char *out, size_t cap)
 {
-	const char *words[4];
-	size_t k = 0;
-	size_t len = 0;
+	const char *wa = op_word(j, r, a);
+	const char *wb = b == SCHEMA_OP_NONE ? NULL : op_word(j, r, b);
 
-	for (size_t i = 0; i < n && k < 4; i++) {
-		const char *w = op_word(j, r, ops[i]);
-		bool seen = false;
-		for (size_t m = 0; m < k && w; m++)
-			seen = seen || strcmp(words[m], w) == 0;
-		if (w && !seen)
-			words[k++] = w;
-	}
-	out[0] = '\0';
-	for (size_t i = 0; i < k && len < cap; i++) {
-		int wrote = snprintf(out + len, cap - len, "%s%s", i == 0 ? "; use "
-								: i + 1 == k ? " or " : ", ",
-				     words[i]);
-		if (wrote < 0)
-			break;
-		len += (size_t)wrote;
-	}
+	if (wa && wb && strcmp(wa, wb) == 0)
+		wb = NULL;
+	snprintf(out, cap, "%s%s%s", wa ? wa : "", wa && wb ? " or " : "", wb ? wb : "");
 	return out;
 }
 
@@ -454,17 +440,16 @@ static int do_clear(struct job *j, struct row *r, const struct store_record *rec
 static int do_drop(struct job *j, struct row *r, const struct store_record *rec,
 		   struct err *err)
 {
-	static const enum schema_op soft[] = { SCHEMA_OP_DELETE };
 	const char *drop = op_word(j, r, SCHEMA_OP_DROP);
-	char advice[64], msg[256];
+	char use[64], msg[256];
 	int ref;
 
 	if (!drop)
 		drop = schema_op_name(SCHEMA_OP_DROP);
-	op_advice(j, r, soft, 1, advice, sizeof(advice));
+	op_words(j, r, SCHEMA_OP_DELETE, SCHEMA_OP_NONE, use, sizeof(use));
 	if (rec->updated_job != rec->created_job) {
 		snprintf(msg, sizeof(msg), "%s removes only a record that no job changed since the "
-			 "one that created it%s", drop, advice);
+			 "one that created it%s%s", drop, use[0] ? "; use " : "", use);
 		return reject(j, r, ERR_OPERATION_NOT_ALLOWED, op_column(j, r), msg, err);
 	}
 	ref = store_record_referenced(j->p, r->entity, rec->id, err);
@@ -472,7 +457,7 @@ static int do_drop(struct job *j, struct row *r, const struct store_record *rec,
 		return -1;
 	if (ref) {
 		snprintf(msg, sizeof(msg), "Other records reference this record; %s them first%s%s",
-			 drop, advice[0] ? " or" : "", advice[0] ? advice + 1 : "");
+			 drop, use[0] ? " or use " : "", use);
 		return reject(j, r, ERR_OPERATION_NOT_ALLOWED, op_column(j, r), msg, err);
 	}
 	if (store_record_drop(j->p, r->entity, rec, err) < 0)
@@ -584,15 +569,11 @@ int apply__row(struct job *j, struct row *r, bool from_wait, struct err *err)
 			return do_insert(j, r, refs, err) < 0 ? -1 : 0;
 		}
 		if (ident) {
-			static const enum schema_op create[] = { SCHEMA_OP_INSERT,
-								 SCHEMA_OP_UPSERT };
-			char advice[64];
-			op_advice(j, r, create, 2, advice, sizeof(advice));
-			/* advice + 1: "; use A" read as " use A" */
+			char use[64];
+			op_words(j, r, SCHEMA_OP_INSERT, SCHEMA_OP_UPSERT, use, sizeof(use));
 			snprintf(msg, sizeof(msg), "No record has %s %s; check it%s%s%s",
 				 column_of(j, r, slot), shown(&r->vals[slot], val, sizeof(val)),
-				 advice[0] ? ", or" : "", advice[0] ? advice + 1 : "",
-				 advice[0] ? " to create one" : "");
+				 use[0] ? ", or use " : "", use, use[0] ? " to create one" : "");
 		}
 		return reject(j, r, ERR_RECORD_NOT_FOUND,
 			      ident ? column_of(j, r, slot) : "",
@@ -605,13 +586,11 @@ int apply__row(struct job *j, struct row *r, bool from_wait, struct err *err)
 	switch (r->op) {
 	case SCHEMA_OP_INSERT:
 		{
-			static const enum schema_op change[] = { SCHEMA_OP_UPDATE,
-								 SCHEMA_OP_UPSERT };
-			char advice[64];
-			op_advice(j, r, change, 2, advice, sizeof(advice));
-			snprintf(msg, sizeof(msg), "A record with %s %s exists already%s",
+			char use[64];
+			op_words(j, r, SCHEMA_OP_UPDATE, SCHEMA_OP_UPSERT, use, sizeof(use));
+			snprintf(msg, sizeof(msg), "A record with %s %s exists already%s%s",
 				 column_of(j, r, slot), shown(&r->vals[slot], val, sizeof(val)),
-				 advice);
+				 use[0] ? "; use " : "", use);
 		}
 		return reject(j, r, ERR_RECORD_EXISTS, column_of(j, r, slot), msg, err) < 0 ? -1
 											: 0;
