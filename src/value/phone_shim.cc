@@ -437,12 +437,20 @@ bool check(enum phone_shim_mode mode, const char *digits, size_t n, int cc, size
 		set_result(ret, false, found, "");
 		return true;
 	}
-	if (meta) {
+	/* Parse strips a national prefix once, and parsing its own E.164 output may strip
+	   another (Mexico's mobile '1': +52 1 1... becomes +52 1..., then +52 ...). The
+	   canonical form must read back as itself, so the stripping is repeated, with the
+	   calling code's main region as a parse of '+cc nsn' would use, until nothing
+	   changes (PHONE_SHIM_SETTLE_ROUNDS at most). */
+	for (int round = 0; meta && round < PHONE_SHIM_SETTLE_ROUNDS; round++) {
 		std::string p = s;
 		strip_national_prefix(*meta, &p);
 		LengthResult lr = test_length(p, *meta);
-		if (lr != TOO_SHORT && lr != IS_POSSIBLE_LOCAL_ONLY && lr != INVALID_LENGTH)
-			s = p;
+		if (p == s || lr == TOO_SHORT || lr == IS_POSSIBLE_LOCAL_ONLY ||
+		    lr == INVALID_LENGTH)
+			break;
+		s = p;
+		meta = ready(r.regions[found][0]);
 	}
 	if (s.size() < kMinLengthForNsn || s.size() > kMaxLengthForNsn) {
 		set_result(ret, false, found, "");
@@ -505,9 +513,21 @@ extern "C" bool phone_shim_reference(const char *cell, size_t n, const char *reg
 			set_result(ret, false, 0, "");
 			return true;
 		}
-		bool valid = util->IsValidNumber(pn);
 		std::string e164, nsn;
 		util->Format(pn, PhoneNumberUtil::E164, &e164);
+		/* Until the E.164 form parses to itself (see check). */
+		for (int round = 1; round < PHONE_SHIM_SETTLE_ROUNDS; round++) {
+			PhoneNumber again;
+			std::string next;
+			if (util->Parse(e164, "ZZ", &again) != PhoneNumberUtil::NO_PARSING_ERROR)
+				break;
+			util->Format(again, PhoneNumberUtil::E164, &next);
+			if (next == e164)
+				break;
+			pn = again;
+			e164 = next;
+		}
+		bool valid = util->IsValidNumber(pn);
 		std::string cc = "+" + std::to_string(pn.country_code());
 		/* E.164 is '+', the calling code and the national significant number. */
 		if (e164.compare(0, cc.size(), cc) != 0 ||

@@ -255,10 +255,23 @@ extern "C" bool phone_ref_answer(const char *cell, size_t n, const char *region,
 		if (u->Parse(in, has_region ? region : "ZZ", &pn) !=
 		    PhoneNumberUtil::NO_PARSING_ERROR)
 			return false;
-		if (!u->IsValidNumber(pn))
-			return false;
 		std::string out;
 		u->Format(pn, PhoneNumberUtil::E164, &out);
+		/* The answer is the form that parses to itself: a parse may strip one national
+		   prefix, and a parse of its E.164 output another (Mexico's mobile '1'). */
+		for (int round = 1; round < 4; round++) {
+			PhoneNumber again;
+			std::string next;
+			if (u->Parse(out, "ZZ", &again) != PhoneNumberUtil::NO_PARSING_ERROR)
+				break;
+			u->Format(again, PhoneNumberUtil::E164, &next);
+			if (next == out)
+				break;
+			pn = again;
+			out = next;
+		}
+		if (!u->IsValidNumber(pn))
+			return false;
 		snprintf(e164, cap, "%s", out.c_str());
 		return true;
 	} catch (...) {
