@@ -437,26 +437,42 @@ bool check(enum phone_shim_mode mode, const char *digits, size_t n, int cc, size
 		set_result(ret, false, found, "");
 		return true;
 	}
-	/* Parse strips a national prefix once, and parsing its own E.164 output may strip
-	   another (Mexico's mobile '1': +52 1 1... becomes +52 1..., then +52 ...). The
-	   canonical form must read back as itself, so the stripping is repeated, with the
-	   calling code's main region as a parse of '+cc nsn' would use, until nothing
-	   changes (PHONE_SHIM_SETTLE_ROUNDS at most). */
-	for (int round = 0; meta && round < PHONE_SHIM_SETTLE_ROUNDS; round++) {
+	if (meta) {
 		std::string p = s;
 		strip_national_prefix(*meta, &p);
 		LengthResult lr = test_length(p, *meta);
-		if (p == s || lr == TOO_SHORT || lr == IS_POSSIBLE_LOCAL_ONLY ||
-		    lr == INVALID_LENGTH)
-			break;
-		s = p;
-		meta = ready(r.regions[found][0]);
+		if (lr != TOO_SHORT && lr != IS_POSSIBLE_LOCAL_ONLY && lr != INVALID_LENGTH)
+			s = p;
 	}
 	if (s.size() < kMinLengthForNsn || s.size() > kMaxLengthForNsn) {
 		set_result(ret, false, found, "");
 		return true;
 	}
-	set_result(ret, is_valid(r, found, s), found, s);
+	if (!is_valid(r, found, s)) {
+		set_result(ret, false, found, s);
+		return true;
+	}
+	/* Parse strips one national prefix, and a parse of its own E.164 output may strip
+	   another (Mexico's old mobile '1': +52 1 1 46... gives +52 1 46..., then +52 46...).
+	   A valid number's canonical form must read back as itself, so the stripping goes on
+	   as a parse of '+cc nsn' would (the calling code's main region) until nothing
+	   changes; each round shortens the number, so it ends. The settled number must be
+	   valid too. */
+	Meta *main = ready(r.regions[found][0]);
+	bool valid = true;
+	for (;;) {
+		std::string p = s;
+		strip_national_prefix(*main, &p);
+		LengthResult lr = test_length(p, *main);
+		if (p == s || lr == TOO_SHORT || lr == IS_POSSIBLE_LOCAL_ONLY ||
+		    lr == INVALID_LENGTH || p.size() < kMinLengthForNsn)
+			break;
+		s = p;
+		valid = is_valid(r, found, s);
+		if (!valid)
+			break;
+	}
+	set_result(ret, valid, found, s);
 	return true;
 }
 
@@ -515,8 +531,10 @@ extern "C" bool phone_shim_reference(const char *cell, size_t n, const char *reg
 		}
 		std::string e164, nsn;
 		util->Format(pn, PhoneNumberUtil::E164, &e164);
-		/* Until the E.164 form parses to itself (see check). */
-		for (int round = 1; round < PHONE_SHIM_SETTLE_ROUNDS; round++) {
+		bool valid = util->IsValidNumber(pn);
+		/* A valid number is parsed again from its E.164 form until that stays the same,
+		   and must still be valid (see check). Each change shortens it, so it ends. */
+		while (valid) {
 			PhoneNumber again;
 			std::string next;
 			if (util->Parse(e164, "ZZ", &again) != PhoneNumberUtil::NO_PARSING_ERROR)
@@ -526,8 +544,8 @@ extern "C" bool phone_shim_reference(const char *cell, size_t n, const char *reg
 				break;
 			pn = again;
 			e164 = next;
+			valid = util->IsValidNumber(pn);
 		}
-		bool valid = util->IsValidNumber(pn);
 		std::string cc = "+" + std::to_string(pn.country_code());
 		/* E.164 is '+', the calling code and the national significant number. */
 		if (e164.compare(0, cc.size(), cc) != 0 ||

@@ -23,8 +23,6 @@ extern "C" {
 #endif
 
 #define PHONE_SHIM_NSN_MAX 17	/* libphonenumber's longest national significant number */
-/* Parses of a number's own E.164 form until it reads back as itself (phone_shim.cc). */
-#define PHONE_SHIM_SETTLE_ROUNDS 4
 
 /* One number's answer. */
 struct phone_shim_result {

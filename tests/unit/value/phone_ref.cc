@@ -255,11 +255,14 @@ extern "C" bool phone_ref_answer(const char *cell, size_t n, const char *region,
 		if (u->Parse(in, has_region ? region : "ZZ", &pn) !=
 		    PhoneNumberUtil::NO_PARSING_ERROR)
 			return false;
+		if (!u->IsValidNumber(pn))
+			return false;
 		std::string out;
 		u->Format(pn, PhoneNumberUtil::E164, &out);
-		/* The answer is the form that parses to itself: a parse may strip one national
-		   prefix, and a parse of its E.164 output another (Mexico's mobile '1'). */
-		for (int round = 1; round < 4; round++) {
+		/* A valid number's answer is the form that parses to itself, still valid: a parse
+		   may strip one national prefix, and a parse of its E.164 output another
+		   (Mexico's old mobile '1'). */
+		for (;;) {
 			PhoneNumber again;
 			std::string next;
 			if (u->Parse(out, "ZZ", &again) != PhoneNumberUtil::NO_PARSING_ERROR)
@@ -267,11 +270,10 @@ extern "C" bool phone_ref_answer(const char *cell, size_t n, const char *region,
 			u->Format(again, PhoneNumberUtil::E164, &next);
 			if (next == out)
 				break;
-			pn = again;
+			if (!u->IsValidNumber(again))
+				return false;
 			out = next;
 		}
-		if (!u->IsValidNumber(pn))
-			return false;
 		snprintf(e164, cap, "%s", out.c_str());
 		return true;
 	} catch (...) {
